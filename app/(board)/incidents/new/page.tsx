@@ -1,0 +1,28 @@
+import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { listServices } from "@/lib/services/queries";
+import { DeclareForm } from "@/components/incidents/declare-form";
+import { Card } from "@/components/ui/card";
+
+export const metadata = { title: "Declare incident" };
+
+export default async function NewIncidentPage() {
+  const user = await requireUser();
+  if (!can(user.role, "incident.declare")) {
+    return (
+      <Card role="alert">
+        <h1 className="text-xl font-bold">You cannot declare incidents</h1>
+        <p className="mt-2 text-slate-600 dark:text-slate-400">Your role may watch incidents but not declare them. Ask an on-call engineer or team lead.</p>
+      </Card>
+    );
+  }
+  const services = await listServices();
+  return (
+    <div className="mx-auto max-w-2xl space-y-4">
+      <h1 className="text-2xl font-bold">Declare an incident</h1>
+      <Card>
+        <DeclareForm services={services} />
+      </Card>
+    </div>
+  );
+}

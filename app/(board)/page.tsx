@@ -1,0 +1,53 @@
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { boardIncidents } from "@/lib/incidents/queries";
+import { SEVERITIES } from "@/lib/incidents/schemas";
+import { IncidentCard } from "@/components/incidents/incident-card";
+import { SeverityBadge } from "@/components/incidents/badges";
+
+export const metadata = { title: "Board" };
+export const dynamic = "force-dynamic";
+
+export default async function BoardPage() {
+  const user = await requireUser();
+  const incidents = await boardIncidents();
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold">Command board</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            {incidents.length === 0 ? "No active incidents." : `${incidents.length} active incident${incidents.length === 1 ? "" : "s"}`}
+          </p>
+        </div>
+        {can(user.role, "incident.declare") && (
+          <Link href="/incidents/new" className="inline-flex min-h-11 items-center rounded-md bg-red-700 px-4 py-2 text-sm font-bold text-white hover:bg-red-800 dark:bg-red-600">
+            Declare incident
+          </Link>
+        )}
+      </div>
+      {SEVERITIES.map((sev) => {
+        const group = incidents.filter((i) => i.severity === sev);
+        if (group.length === 0) return null;
+        return (
+          <section key={sev} aria-labelledby={`sev-${sev}`} className="space-y-2">
+            <h2 id={`sev-${sev}`} className="flex items-center gap-2 text-sm font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400">
+              <SeverityBadge severity={sev} /> {group.length}
+            </h2>
+            <ul className="space-y-2" data-testid={`board-${sev}`}>
+              {group.map((i) => (
+                <IncidentCard key={i.id} incident={i} />
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+      {incidents.length === 0 && (
+        <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
+          All quiet. Declared incidents appear here the moment they are declared.
+        </p>
+      )}
+    </div>
+  );
+}

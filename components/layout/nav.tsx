@@ -1,0 +1,37 @@
+import Link from "next/link";
+import { LiveStatus } from "@/components/realtime/live-provider";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { ROLE_LABELS, can, type RoleName } from "@/lib/auth/permissions";
+
+export function Nav({ user }: { user: { name: string; role: RoleName } }) {
+  const links = [
+    { href: "/", label: "Board" },
+    { href: "/incidents", label: "Incidents" },
+    { href: "/services", label: "Services" },
+    ...(can(user.role, "user.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
+  ];
+  return (
+    <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur dark:border-slate-800 dark:bg-slate-950/95">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
+        <Link href="/" className="text-lg font-bold tracking-tight">
+          Rollcall
+        </Link>
+        <nav aria-label="Main" className="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+          {links.map((l) => (
+            <Link key={l.href} href={l.href} className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+              {l.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="ml-auto flex items-center gap-3">
+          <LiveStatus />
+          <span className="hidden text-right text-xs leading-tight sm:block">
+            <span className="block font-semibold">{user.name}</span>
+            <span className="text-slate-500 dark:text-slate-400">{ROLE_LABELS[user.role]}</span>
+          </span>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}

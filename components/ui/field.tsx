@@ -1,0 +1,49 @@
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+
+export const inputClass =
+  "block w-full min-h-11 rounded-md border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-sm placeholder:text-slate-400 aria-invalid:border-red-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100";
+
+type FieldProps = { label: string; name: string; error?: string[]; hint?: ReactNode; children?: ReactNode };
+
+/** A labelled control with its error beneath; the error is announced and linked by aria-describedby. */
+export function Field({ label, name, error, hint, children }: FieldProps) {
+  const errId = `${name}-error`;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={name} className="block text-sm font-medium">
+        {label}
+      </label>
+      {children}
+      {hint && !error?.length && <p className="text-xs text-slate-500 dark:text-slate-400">{hint}</p>}
+      {error?.length ? (
+        <p id={errId} role="alert" className="text-sm font-medium text-red-700 dark:text-red-400">
+          {error.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextInput({ name, error, ...props }: InputHTMLAttributes<HTMLInputElement> & { name: string; error?: string[] }) {
+  return <input id={name} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${name}-error` : undefined} className={inputClass} {...props} />;
+}
+
+export function TextArea({ name, error, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; error?: string[] }) {
+  return <textarea id={name} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${name}-error` : undefined} className={inputClass} {...props} />;
+}
+
+export function Select({ name, error, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { name: string; error?: string[] }) {
+  return <select id={name} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${name}-error` : undefined} className={inputClass} {...props} />;
+}
+
+export function FormMessage({ message, ok }: { message?: string; ok?: boolean }) {
+  if (!message) return null;
+  return (
+    <p
+      role={ok ? "status" : "alert"}
+      className={`rounded-md px-3 py-2 text-sm font-medium ${ok ? "bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300" : "bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-300"}`}
+    >
+      {message}
+    </p>
+  );
+}

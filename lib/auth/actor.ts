@@ -1,0 +1,33 @@
+import type { RoleName } from "./permissions.ts";
+
+/** Who did something. The audit trail always says which of these it was. */
+export type Actor =
+  | { type: "user"; id: string; email: string; name: string; role: RoleName }
+  | { type: "system"; label: string }
+  | { type: "webhook"; id: string; label: string }
+  | { type: "token"; id: string; label: string; role: RoleName };
+
+export type Ctx = { actor: Actor; ip?: string | null };
+
+export function actorRole(actor: Actor): RoleName | null {
+  if (actor.type === "user" || actor.type === "token") return actor.role;
+  return null;
+}
+
+export function actorFields(actor: Actor) {
+  switch (actor.type) {
+    case "user":
+      return { actorType: "user", actorId: actor.id, actorLabel: actor.name || actor.email };
+    case "token":
+    case "webhook":
+      return { actorType: actor.type, actorId: actor.id, actorLabel: actor.label };
+    case "system":
+      return { actorType: "system", actorId: null, actorLabel: actor.label };
+  }
+}
+
+export const SYSTEM: Actor = { type: "system", label: "Rollcall" };
+
+export function actorLabel(actor: Actor): string {
+  return actorFields(actor).actorLabel;
+}

@@ -1,0 +1,55 @@
+// The one permissions table: role -> allowed actions. Data, not code; unknown roles get nothing.
+export const ROLES = ["viewer", "oncall", "teamlead", "productowner", "admin"] as const;
+export type RoleName = (typeof ROLES)[number];
+
+export const ACTIONS = [
+  "incident.read",
+  "incident.declare",
+  "incident.update",
+  "incident.changeStatus",
+  "incident.note",
+  "service.read",
+  "service.manage",
+  "user.manage",
+  "audit.read",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
+  viewer: ["incident.read", "service.read"],
+  oncall: [
+    "incident.read",
+    "incident.declare",
+    "incident.update",
+    "incident.changeStatus",
+    "incident.note",
+    "service.read",
+  ],
+  teamlead: [
+    "incident.read",
+    "incident.declare",
+    "incident.update",
+    "incident.changeStatus",
+    "incident.note",
+    "service.read",
+  ],
+  productowner: ["incident.read", "incident.note", "service.read"],
+  admin: [...ACTIONS],
+};
+
+export const ROLE_LABELS: Record<RoleName, string> = {
+  viewer: "Stakeholder (viewer)",
+  oncall: "On-call engineer",
+  teamlead: "Team lead",
+  productowner: "Product owner",
+  admin: "Administrator",
+};
+
+export function isRole(value: unknown): value is RoleName {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: string | null | undefined, action: Action): boolean {
+  if (!isRole(role)) return false;
+  return PERMISSIONS[role].includes(action);
+}

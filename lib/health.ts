@@ -1,0 +1,31 @@
+import { env } from "./env.ts";
+import { migrationStatus } from "./db/migration-status.ts";
+import pkg from "../package.json" with { type: "json" };
+
+export type HealthReport = {
+  status: "ok" | "degraded" | "down";
+  version: string;
+  database: { reachable: boolean; error?: string; latencyMs?: number };
+  migrations: { applied: number; pending: string[]; latest: string | null } | null;
+  time: string;
+};
+
+export async function healthReport(): Promise<HealthReport> {
+  const time = new Date().toISOString();
+  const url = env().DATABASE_URL;
+  if (!url) return { status: "down", version: pkg.version, database: { reachable: false, error: "DATABASE_URL is not set" }, migrations: null, time };
+  const started = performance.now();
+  try {
+    const migrations = await migrationStatus(url);
+    const latencyMs = Math.round(performance.now() - started);
+    return {
+      status: migrations.pending.length ? "degraded" : "ok",
+      version: pkg.version,
+      database: { reachable: true, latencyMs },
+      migrations,
+      time,
+    };
+  } catch {
+    return { status: "down", version: pkg.version, database: { reachable: false, error: "database unreachable" }, migrations: null, time };
+  }
+}

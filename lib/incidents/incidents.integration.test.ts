@@ -1,0 +1,272 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase } from "../../test/db";
+import type { Db } from "../db/client";
+import type { Ctx } from "../auth/actor";
+import type { RoleName } from "../auth/permissions";
+import { AppError } from "../errors";
+import { verifyAuditChain } from "../audit/verify";
+import { createIncident } from "./create-incident";
+import { changeStatus } from "./change-status";
+
+let db: Db;
+let drop: () => Promise<void>;
+let serviceId: string;
+
+beforeAll(async () => {
+  ({ db, drop } = await freshDatabase("inc"));
+  const svc = await db.service.create({
+    data: { name: "Checkout", tier: "Critical", rtoMinutes: 5, rpoMinutes: 1, ownerTeam: "Payments" },
+  });
+  serviceId = svc.id;
+});
+
+afterAll(async () => {
+  await drop?.();
+});
+
+async function userCtx(role: RoleName): Promise<Ctx & { actor: { type: "user"; id: string } }> {
+  const u = await db.user.create({
+    data: { email: `${role}-${randomUUID()}@example.test`, name: `Test ${role}`, role },
+    select: { id: true, email: true, name: true, role: true },
+  });
+  return { actor: { type: "user", ...u }, ip: "203.0.113.7" };
+}
+
+function validInput(overrides: Record<string, unknown> = {}) {
+  return {
+    title: "Checkout returns 502 after deploy",
+    summary: "Error rate jumped to 7% right after v2.14.0.",
+    trigger: "Error rate > 5% for 5 minutes",
+    severity: "HIGH",
+    serviceIds: [serviceId],
+    ...overrides,
+  };
+}
+
+/** The AppError a call rejected with; fails the test when it resolved or threw something else. */
+async function appError(p: Promise<unknown>): Promise<AppError> {
+  const err: unknown = await p.then(
+    () => new Error("expected the call to be refused, but it succeeded"),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+async function counts() {
+  const [incidents, audit, timeline] = await Promise.all([
+    db.incident.count(),
+    db.auditEvent.count(),
+    db.timelineEvent.count(),
+  ]);
+  return { incidents, audit, timeline };
+}
+
+function keyNumber(key: string): number {
+  const m = /^INC-(\d{4})-(\d+)$/.exec(key);
+  expect(m, `key ${key}`).not.toBeNull();
+  expect(Number(m![1])).toBe(new Date().getUTCFullYear());
+  return Number(m![2]);
+}
+
+describe("declaring an incident", () => {
+  it("gives an on-call engineer sequential INC-<year>-<n> keys, a timeline entry and an audit row", async () => {
+    const ctx = await userCtx("oncall");
+    const first = await createIncident({ ctx, input: validInput() });
+    const second = await createIncident({ ctx, input: validInput({ title: "Second problem" }) });
+
+    expect(first.key).toMatch(/^INC-\d{4}-\d+$/);
+    expect(keyNumber(second.key)).toBe(keyNumber(first.key) + 1);
+    expect(first.status).toBe("detected");
+
+    const stored = await db.incident.findUniqueOrThrow({
+      where: { key: first.key },
+      select: {
+        commanderId: true,
+        declaredById: true,
+        services: { select: { serviceId: true } },
+        timeline: { select: { kind: true, actorId: true, actorLabel: true } },
+      },
+    });
+    expect(stored.commanderId).toBe(ctx.actor.id);
+    expect(stored.declaredById).toBe(ctx.actor.id);
+    expect(stored.services).toEqual([{ serviceId }]);
+    expect(stored.timeline).toEqual([{ kind: "declared", actorId: ctx.actor.id, actorLabel: "Test oncall" }]);
+
+    const audit = await db.auditEvent.findMany({ where: { action: "incident.declare", targetId: first.key } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actorType: "user",
+      actorId: ctx.actor.id,
+      actorRole: "oncall",
+      targetType: "incident",
+      ip: "203.0.113.7",
+    });
+    expect(audit[0]!.after).toMatchObject({ title: "Checkout returns 502 after deploy", severity: "HIGH", services: ["Checkout"] });
+  });
+
+  it.each(["viewer", "productowner"] as const)("refuses a %s and writes nothing", async (role) => {
+    const ctx = await userCtx(role);
+    const before = await counts();
+    const err = await appError(createIncident({ ctx, input: validInput() }));
+    expect(err.code).toBe("FORBIDDEN");
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    { field: "title", input: { title: "" }, message: /at least 3 characters/ },
+    { field: "serviceIds", input: { serviceIds: [randomUUID()] }, message: /no longer exists/ },
+    { field: "summary", input: { summary: "x".repeat(10_000) }, message: /limited to 4000 characters/ },
+  ])("rejects an invalid $field, names it, and writes nothing", async ({ field, input, message }) => {
+    const ctx = await userCtx("oncall");
+    const before = await counts();
+    const err = await appError(createIncident({ ctx, input: validInput(input) }));
+    expect(err.code).toBe("VALIDATION");
+    expect(Object.keys(err.fieldErrors)).toEqual([field]);
+    expect(err.fieldErrors[field]!.join(" ")).toMatch(message);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("does not burn a key on a refused declaration", async () => {
+    const ctx = await userCtx("oncall");
+    const a = await createIncident({ ctx, input: validInput() });
+    await appError(createIncident({ ctx, input: validInput({ serviceIds: [randomUUID()] }) }));
+    const b = await createIncident({ ctx, input: validInput() });
+    expect(keyNumber(b.key)).toBe(keyNumber(a.key) + 1);
+  });
+
+  it("stores markup in a title verbatim (escaping is the UI's job)", async () => {
+    const ctx = await userCtx("oncall");
+    const title = "<img src=x onerror=alert(1)>";
+    const inc = await createIncident({ ctx, input: validInput({ title }) });
+    const stored = await db.incident.findUniqueOrThrow({ where: { key: inc.key }, select: { title: true } });
+    expect(stored.title).toBe(title);
+  });
+});
+
+describe("changing status", () => {
+  async function declared() {
+    const ctx = await userCtx("oncall");
+    const inc = await createIncident({ ctx, input: validInput() });
+    return { ctx, key: inc.key };
+  }
+
+  function read(key: string) {
+    return db.incident.findUniqueOrThrow({
+      where: { key },
+      select: {
+        status: true, version: true, acknowledgedAt: true, decidedAt: true, rollbackStartedAt: true,
+        rollbackCompletedAt: true, resolvedAt: true, closedAt: true,
+        _count: { select: { timeline: true } },
+      },
+    });
+  }
+
+  it("stamps the rollback lifecycle: decided and started on rolling_back, completed on monitoring", async () => {
+    const { ctx, key } = await declared();
+    const t0 = Date.now();
+    const r = await changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } });
+    expect(r.status).toBe("rolling_back");
+
+    const rolling = await read(key);
+    expect(rolling.version).toBe(1);
+    for (const at of [rolling.acknowledgedAt, rolling.decidedAt, rolling.rollbackStartedAt]) {
+      expect(at?.getTime()).toBeGreaterThanOrEqual(t0 - 1000);
+    }
+    expect(rolling.rollbackCompletedAt).toBeNull();
+
+    await changeStatus({ ctx, input: { key, status: "monitoring", version: 1, note: "v2.13.4 is back" } });
+    const monitoring = await read(key);
+    expect(monitoring.status).toBe("monitoring");
+    expect(monitoring.rollbackCompletedAt?.getTime()).toBeGreaterThanOrEqual(rolling.rollbackStartedAt!.getTime());
+    // First occurrences are kept: a later transition must not move the decision time.
+    expect(monitoring.decidedAt).toEqual(rolling.decidedAt);
+
+    const events = await db.timelineEvent.findMany({
+      where: { incident: { key }, kind: "status_changed" },
+      orderBy: { id: "asc" },
+      select: { payload: true },
+    });
+    expect(events.map((e) => e.payload)).toEqual([
+      { from: "detected", to: "rolling_back", note: "" },
+      { from: "rolling_back", to: "monitoring", note: "v2.13.4 is back" },
+    ]);
+  });
+
+  it("refuses an edit made against a stale version and changes nothing", async () => {
+    const { ctx, key } = await declared();
+    await changeStatus({ ctx, input: { key, status: "investigating", version: 0 } });
+    const before = await read(key);
+    const auditBefore = await db.auditEvent.count();
+
+    const err = await appError(changeStatus({ ctx, input: { key, status: "resolved", version: 0 } }));
+    expect(err.code).toBe("CONFLICT");
+    expect(err.message).toMatch(/Someone else changed this incident/);
+    expect(await read(key)).toEqual(before);
+    expect(await db.auditEvent.count()).toBe(auditBefore);
+  });
+
+  it("treats closed as final", async () => {
+    const { ctx, key } = await declared();
+    await changeStatus({ ctx, input: { key, status: "resolved", version: 0 } });
+    await changeStatus({ ctx, input: { key, status: "closed", version: 1 } });
+    const closed = await read(key);
+    expect(closed.status).toBe("closed");
+    expect(closed.closedAt).not.toBeNull();
+
+    for (const status of ["detected", "investigating", "rolling_back", "monitoring", "resolved", "closed"]) {
+      const err = await appError(changeStatus({ ctx, input: { key, status, version: closed.version } }));
+      expect(err.code).toBe("CONFLICT");
+    }
+    expect(await read(key)).toEqual(closed);
+  });
+
+  it("refuses a viewer", async () => {
+    const { key } = await declared();
+    const viewer = await userCtx("viewer");
+    const err = await appError(changeStatus({ ctx: viewer, input: { key, status: "resolved", version: 0 } }));
+    expect(err.code).toBe("FORBIDDEN");
+    expect((await read(key)).status).toBe("detected");
+  });
+
+  it("does not happen when its audit row cannot be written", async () => {
+    const { ctx, key } = await declared();
+    const before = await read(key);
+    // A trigger makes the audit insert fail inside the verb's own transaction.
+    await db.$executeRawUnsafe(`
+      create or replace function rollcall_test_audit_down() returns trigger language plpgsql as $$
+      begin raise exception 'audit store unavailable'; end $$`);
+    await db.$executeRawUnsafe(`
+      create trigger rollcall_test_audit_down before insert on "AuditEvent"
+      for each row execute function rollcall_test_audit_down()`);
+    try {
+      await expect(changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } })).rejects.toThrow(
+        /audit store unavailable/,
+      );
+    } finally {
+      await db.$executeRawUnsafe(`drop trigger if exists rollcall_test_audit_down on "AuditEvent"`);
+      await db.$executeRawUnsafe(`drop function if exists rollcall_test_audit_down()`);
+    }
+    expect(await read(key)).toEqual(before);
+
+    // With the audit store back, the same edit (same version) goes through.
+    await changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } });
+    expect((await read(key)).status).toBe("rolling_back");
+  });
+});
+
+describe("concurrent declarations", () => {
+  it("give ten distinct consecutive keys and keep the audit chain intact", async () => {
+    const ctx = await userCtx("teamlead");
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => createIncident({ ctx, input: validInput({ title: `Parallel ${i}` }) })),
+    );
+    const numbers = results.map((r) => keyNumber(r.key)).sort((a, b) => a - b);
+    expect(new Set(numbers).size).toBe(10);
+    expect(numbers.at(-1)! - numbers[0]!).toBe(9);
+
+    const chain = await verifyAuditChain(db);
+    expect(chain).toEqual({ ok: true, checked: await db.auditEvent.count() });
+  });
+});

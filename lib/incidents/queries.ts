@@ -1,0 +1,123 @@
+import { db } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import { ACTIVE_STATUSES, type IncidentFilters } from "./schemas.ts";
+
+const summarySelect = {
+  id: true,
+  key: true,
+  title: true,
+  severity: true,
+  status: true,
+  detectedAt: true,
+  updatedAt: true,
+  commander: { select: { name: true } },
+  services: { select: { service: { select: { id: true, name: true } } } },
+} satisfies Prisma.IncidentSelect;
+
+export type IncidentSummary = Prisma.IncidentGetPayload<{ select: typeof summarySelect }>;
+
+const SEVERITY_ORDER = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 } as const;
+
+/** Active incidents for the command board, most severe first, then oldest first. */
+export async function boardIncidents(): Promise<IncidentSummary[]> {
+  const rows = await db().incident.findMany({
+    where: { status: { in: ACTIVE_STATUSES } },
+    select: summarySelect,
+    orderBy: [{ detectedAt: "asc" }],
+    take: 500,
+  });
+  return rows.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
+type Cursor = { at: string; id: string };
+
+export function encodeCursor(row: { detectedAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify({ at: row.detectedAt.toISOString(), id: row.id })).toString("base64url");
+}
+
+function decodeCursor(s: string | undefined): Cursor | null {
+  if (!s) return null;
+  try {
+    const c = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as Cursor;
+    if (typeof c.at !== "string" || typeof c.id !== "string" || Number.isNaN(Date.parse(c.at))) return null;
+    return c;
+  } catch {
+    return null;
+  }
+}
+
+export function filterWhere(f: IncidentFilters): Prisma.IncidentWhereInput {
+  const where: Prisma.IncidentWhereInput[] = [];
+  if (f.status === "active") where.push({ status: { in: ACTIVE_STATUSES } });
+  else if (f.status) where.push({ status: f.status });
+  if (f.severity) where.push({ severity: f.severity });
+  if (f.service) where.push({ services: { some: { serviceId: f.service } } });
+  if (f.q) {
+    where.push({
+      OR: [
+        { key: { equals: f.q.toUpperCase() } },
+        { title: { contains: f.q, mode: "insensitive" } },
+        { summary: { contains: f.q, mode: "insensitive" } },
+      ],
+    });
+  }
+  return where.length ? { AND: where } : {};
+}
+
+/** Keyset pagination on (detectedAt, id) descending: page N costs the same as page 1. */
+export async function listIncidents(f: IncidentFilters) {
+  const cursor = decodeCursor(f.cursor);
+  const where: Prisma.IncidentWhereInput = cursor
+    ? {
+        AND: [
+          filterWhere(f),
+          {
+            OR: [
+              { detectedAt: { lt: new Date(cursor.at) } },
+              { detectedAt: new Date(cursor.at), id: { lt: cursor.id } },
+            ],
+          },
+        ],
+      }
+    : filterWhere(f);
+  const rows = await db().incident.findMany({
+    where,
+    select: summarySelect,
+    orderBy: [{ detectedAt: "desc" }, { id: "desc" }],
+    take: f.limit + 1,
+  });
+  const hasMore = rows.length > f.limit;
+  const items = hasMore ? rows.slice(0, f.limit) : rows;
+  const last = items.at(-1);
+  return { items, nextCursor: hasMore && last ? encodeCursor(last) : null };
+}
+
+export async function getIncident(key: string) {
+  if (!/^INC-\d{4}-\d{1,9}$/.test(key)) return null;
+  return db().incident.findUnique({
+    where: { key },
+    select: {
+      ...summarySelect,
+      summary: true,
+      trigger: true,
+      version: true,
+      usersAffected: true,
+      revenueImpactCents: true,
+      dataLoss: true,
+      acknowledgedAt: true,
+      decidedAt: true,
+      rollbackStartedAt: true,
+      rollbackCompletedAt: true,
+      resolvedAt: true,
+      closedAt: true,
+      declaredBy: { select: { name: true } },
+      timeline: {
+        orderBy: { id: "desc" },
+        take: 200,
+        select: { id: true, kind: true, actorLabel: true, actorType: true, payload: true, at: true },
+      },
+    },
+  });
+}
+
+export type IncidentDetail = NonNullable<Awaited<ReturnType<typeof getIncident>>>;

@@ -1,0 +1,31 @@
+// The one typed event map, imported by the socket server, publish() and the client hooks.
+// Events carry identifiers and small summaries; clients re-read state from the server.
+
+export type IncidentChanged = {
+  key: string;
+  kind: "created" | "status" | "impact" | "details" | "note";
+  title: string;
+  severity: string;
+  status: string;
+  by: string;
+  at: string;
+};
+
+export type ServerToClientEvents = {
+  "incident:changed": (e: IncidentChanged) => void;
+  "service:changed": (e: { id: string; at: string }) => void;
+  "session:ended": (e: { reason: string }) => void;
+};
+
+export type ClientToServerEvents = {
+  "incident:watch": (key: string) => void;
+  "incident:unwatch": (key: string) => void;
+};
+
+export type SocketData = { userId: string; role: string; email: string };
+
+export const rooms = {
+  board: "board",
+  incident: (key: string) => `incident:${key}`,
+  user: (id: string) => `user:${id}`,
+};

@@ -1,0 +1,34 @@
+import type { Server } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./events.ts";
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+// server.ts and Next's bundles are different module graphs: the io instance lives on globalThis.
+const g = globalThis as unknown as { __rollcallIo?: IoServer };
+
+export function setIo(io: IoServer | undefined) {
+  g.__rollcallIo = io;
+}
+
+export function getIo(): IoServer | undefined {
+  return g.__rollcallIo;
+}
+
+/** The only place that emits. Call after the transaction has committed. */
+export function publish<E extends keyof ServerToClientEvents>(
+  roomsToHit: string[],
+  event: E,
+  ...args: Parameters<ServerToClientEvents[E]>
+) {
+  const io = g.__rollcallIo;
+  if (!io || roomsToHit.length === 0) return;
+  io.to(roomsToHit).emit(event, ...args);
+}
+
+/** Drops every open socket of a user (deactivation), on every instance. */
+export function disconnectUser(userId: string, reason: string) {
+  const io = g.__rollcallIo;
+  if (!io) return;
+  io.to(`user:${userId}`).emit("session:ended", { reason });
+  io.in(`user:${userId}`).disconnectSockets(true);
+}

@@ -1,0 +1,89 @@
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import { Server } from "socket.io";
+import { parse as parseCookie } from "cookie";
+import { getToken } from "next-auth/jwt";
+import pg from "pg";
+import { createAdapter } from "@socket.io/postgres-adapter";
+import type { Db } from "../db/client.ts";
+import { can } from "../auth/permissions.ts";
+import { rooms } from "./events.ts";
+import { setIo, type IoServer } from "./publish.ts";
+
+type Options = {
+  httpServer: HttpServer;
+  db: Db;
+  databaseUrl: string;
+  secret: string;
+  allowedOrigins: string[];
+  log: (line: string) => void;
+};
+
+/** Same-origin (by Host) or an explicitly allowed origin; a missing Origin is refused. */
+export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  if (allowed.includes(origin)) return true;
+  const host = req.headers.host;
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export async function createSocketServer(opts: Options): Promise<{ io: IoServer; close: () => Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
+  const io: IoServer = new Server(opts.httpServer, {
+    path: "/socket.io",
+    // Websocket only: no long-polling, so several instances need no sticky sessions.
+    transports: ["websocket"],
+    serveClient: false,
+    allowRequest: (req, cb) => cb(null, originAllowed(req, opts.allowedOrigins)),
+    adapter: createAdapter(pool, { errorHandler: (e) => opts.log(`[realtime] adapter: ${e.message}`) }),
+  });
+
+  const authenticate = async (socket: Parameters<Parameters<IoServer["use"]>[0]>[0], next: (err?: Error) => void) => {
+    try {
+      const cookies = parseCookie(socket.request.headers.cookie ?? "");
+      const secure = Object.keys(cookies).some((k) => k.startsWith("__Secure-next-auth"));
+      const token = await getToken({
+        req: { cookies, headers: socket.request.headers } as never,
+        secret: opts.secret,
+        secureCookie: secure,
+      });
+      const uid = typeof token?.uid === "string" ? token.uid : null;
+      if (!uid) return next(new Error("unauthenticated"));
+      const user = await opts.db.user.findUnique({ where: { id: uid }, select: { id: true, role: true, email: true, active: true } });
+      if (!user || !user.active) return next(new Error("unauthenticated"));
+      socket.data = { userId: user.id, role: user.role, email: user.email };
+      next();
+    } catch {
+      next(new Error("unauthenticated"));
+    }
+  };
+  io.use((socket, next) => void authenticate(socket, next));
+
+  io.on("connection", (socket) => {
+    const { userId, role } = socket.data;
+    void socket.join(rooms.user(userId));
+    if (can(role, "incident.read")) void socket.join(rooms.board);
+    socket.on("incident:watch", (key) => {
+      if (typeof key !== "string" || !/^INC-\d{4}-\d{1,9}$/.test(key) || !can(role, "incident.read")) return;
+      void socket.join(rooms.incident(key));
+    });
+    socket.on("incident:unwatch", (key) => {
+      if (typeof key === "string") void socket.leave(rooms.incident(key));
+    });
+  });
+
+  setIo(io);
+  return {
+    io,
+    close: async () => {
+      setIo(undefined);
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await pool.end().catch(() => {});
+    },
+  };
+}

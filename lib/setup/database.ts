@@ -1,0 +1,40 @@
+import path from "node:path";
+import pg from "pg";
+import { env, setEnv } from "../env.ts";
+import { startEmbeddedPostgres, type EmbeddedHandle } from "../db/embedded.ts";
+
+export type ResolvedDatabase = { url: string; embedded: EmbeddedHandle | null };
+
+/** DATABASE_URL when set; otherwise an embedded PostgreSQL in DATA_DIR/postgres. Sets DATABASE_URL. */
+export async function resolveDatabase(log: (l: string) => void): Promise<ResolvedDatabase> {
+  const e = env();
+  if (e.DATABASE_URL) return { url: e.DATABASE_URL, embedded: null };
+  const dataDir = path.resolve(e.DATA_DIR, "postgres");
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    port: e.EMBEDDED_PG_PORT,
+    database: "rollcall",
+    log: (l) => {
+      if (/FATAL|PANIC|ERROR/.test(l)) log(`[postgres] ${l}`);
+    },
+  });
+  const url = embedded.url("rollcall");
+  setEnv("DATABASE_URL", url);
+  return { url, embedded };
+}
+
+/** One clear line instead of a stack dump when the database cannot be reached. */
+export async function checkReachable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return null;
+  } catch (err) {
+    const u = new URL(url);
+    const why = err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code : String(err);
+    return `cannot reach PostgreSQL at ${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}: ${why}`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,51 @@
+import type { RoleName } from "../auth/permissions.ts";
+
+// Service catalogue from seed 002's "Recovery Time Objectives" table (RTO / RPO / priority).
+export const DEMO_SERVICES = [
+  { name: "Core API", rtoMinutes: 5, rpoMinutes: 1, tier: "Critical", ownerTeam: "Platform", currentVersion: "v2.14.0", lastKnownGoodVersion: "v2.13.4" },
+  { name: "User Auth", rtoMinutes: 5, rpoMinutes: 1, tier: "Critical", ownerTeam: "Identity", currentVersion: "v5.2.1", lastKnownGoodVersion: "v5.2.0" },
+  { name: "Database", rtoMinutes: 15, rpoMinutes: 5, tier: "Critical", ownerTeam: "Data", currentVersion: "schema-482", lastKnownGoodVersion: "schema-479" },
+  { name: "File Storage", rtoMinutes: 30, rpoMinutes: 15, tier: "High", ownerTeam: "Storage", currentVersion: "v1.9.3", lastKnownGoodVersion: "v1.9.2" },
+  { name: "Analytics", rtoMinutes: 120, rpoMinutes: 60, tier: "Medium", ownerTeam: "Insights", currentVersion: "v0.31.0", lastKnownGoodVersion: "v0.30.2" },
+] as const;
+
+// One user per role; names follow the contact roles in seed 001's "Emergency Contacts".
+export const DEMO_USERS: { email: string; name: string; role: RoleName }[] = [
+  { email: "admin@rollcall.demo", name: "Ada Admin", role: "admin" },
+  { email: "oncall@rollcall.demo", name: "Omar On-call", role: "oncall" },
+  { email: "teamlead@rollcall.demo", name: "Tess Team-lead", role: "teamlead" },
+  { email: "product@rollcall.demo", name: "Priya Product-owner", role: "productowner" },
+  { email: "viewer@rollcall.demo", name: "Vic Stakeholder", role: "viewer" },
+];
+
+export const DEMO_PASSWORD = "rollcall-demo";
+
+export const DEMO_INCIDENTS = [
+  {
+    title: "Checkout API returning 502 after v2.14.0 deploy",
+    severity: "HIGH",
+    trigger: "Error rate > 5% for 5 minutes",
+    summary: "Error rate on Core API jumped from 0.2% to 7% right after the 14:02 deploy. Payments failing intermittently.",
+    services: ["Core API"],
+    status: "investigating",
+    minutesAgo: 6,
+  },
+  {
+    title: "Dashboard charts render blank in Safari",
+    severity: "LOW",
+    trigger: "Minor UI issues",
+    summary: "Analytics dashboard charts do not render in Safari 19 after the frontend release.",
+    services: ["Analytics"],
+    status: "detected",
+    minutesAgo: 42,
+  },
+  {
+    title: "Login latency p95 above 2s",
+    severity: "MEDIUM",
+    trigger: "Performance degradation > 50%",
+    summary: "p95 response time on sign-in went from 600 ms to 2.3 s after the session store change.",
+    services: ["User Auth"],
+    status: "monitoring",
+    minutesAgo: 95,
+  },
+] as const;

@@ -1,0 +1,126 @@
+import { createServer } from "node:http";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import next from "next";
+import { env, setEnv } from "./lib/env.ts";
+import { checkReachable, resolveDatabase } from "./lib/setup/database.ts";
+import { migrate } from "./lib/db/migrate.ts";
+import { db } from "./lib/db/client.ts";
+import { ensureFirstAdmin, seedDemo } from "./lib/setup/bootstrap.ts";
+import { DEMO_PASSWORD, DEMO_USERS } from "./lib/setup/demo-data.ts";
+import { createSocketServer } from "./lib/realtime/socket-server.ts";
+import { CLIENT_IP_HEADER } from "./lib/auth/options.ts";
+
+const log = (line: string) => console.log(line);
+const fail = (line: string): never => {
+  console.error(`rollcall: ${line}`);
+  process.exit(1);
+};
+
+async function authSecret(embedded: boolean): Promise<string> {
+  const e = env();
+  if (e.NEXTAUTH_SECRET) return e.NEXTAUTH_SECRET;
+  if (!embedded && e.NODE_ENV === "production") {
+    return fail("NEXTAUTH_SECRET is required with DATABASE_URL in production (for example: openssl rand -base64 32)");
+  }
+  // The embedded quick start keeps a generated secret next to its data so sessions survive restarts.
+  const file = path.resolve(e.DATA_DIR, "auth-secret");
+  const existing = await readFile(file, "utf8").catch(() => "");
+  if (existing.trim().length >= 32) return existing.trim();
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function main() {
+  const dev = process.argv.includes("--dev");
+  if (!dev) setEnv("NODE_ENV", "production");
+  let e;
+  try {
+    e = env();
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+
+  let resolved;
+  try {
+    resolved = await resolveDatabase(log);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const { url, embedded } = resolved;
+  const stopEmbedded = async () => embedded?.stop().catch(() => {});
+
+  const unreachable = await checkReachable(url);
+  if (unreachable) {
+    await stopEmbedded();
+    return fail(unreachable);
+  }
+
+  const migrated = await migrate(url).catch(async (err: Error) => {
+    await stopEmbedded();
+    return fail(`migrations failed: ${err.message}`);
+  });
+  for (const m of migrated.applied) log(`applied migration ${m}`);
+
+  const secret = await authSecret(Boolean(embedded));
+  setEnv("NEXTAUTH_SECRET", secret);
+  const port = e.PORT;
+  const publicUrl = e.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  setEnv("NEXTAUTH_URL", publicUrl);
+
+  const first = await ensureFirstAdmin(db(), e.ADMIN_EMAIL, e.ADMIN_PASSWORD);
+  const demo = e.DEMO ?? Boolean(embedded);
+  if (demo) await seedDemo(db());
+
+  const app = next({ dev, dir: import.meta.dirname, hostname: "localhost", port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const httpServer = createServer((req, res) => {
+    // The only trusted source of the client address; any value a client sent is replaced.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    void handle(req, res);
+  });
+  const allowedOrigins = [new URL(publicUrl).origin, ...(e.ALLOWED_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [])];
+  const sockets = await createSocketServer({ httpServer, db: db(), databaseUrl: url, secret, allowedOrigins, log });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(port, e.HOST, resolve);
+  }).catch(async (err: NodeJS.ErrnoException) => {
+    await stopEmbedded();
+    fail(err.code === "EADDRINUSE" ? `port ${port} is already in use (set PORT to another)` : err.message);
+  });
+
+  log("");
+  log(`Rollcall is ready at ${publicUrl}  (${dev ? "development" : "production"}, ${embedded ? "embedded PostgreSQL in " + embedded.dataDir : "DATABASE_URL"})`);
+  if (first.kind === "setup-password") {
+    log(`First run: sign in as ${first.email} with the one-time setup password ${first.password}`);
+    log("           then add real administrators under Admin > Users and deactivate this account.");
+  }
+  if (demo) {
+    log(`Demo data is on (DEMO=0 turns it off). Demo password for every demo user: ${DEMO_PASSWORD}`);
+    for (const u of DEMO_USERS) log(`  ${u.role.padEnd(13)} ${u.email}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping Rollcall`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await sockets.close().catch(() => {});
+    httpServer.closeAllConnections?.();
+    await db().$disconnect().catch(() => {});
+    await stopEmbedded();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

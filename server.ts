@@ -71,8 +71,9 @@ async function main() {
   const publicUrl = e.NEXTAUTH_URL ?? `http://localhost:${port}`;
   setEnv("NEXTAUTH_URL", publicUrl);
 
-  const first = await ensureFirstAdmin(db(), e.ADMIN_EMAIL, e.ADMIN_PASSWORD);
   const demo = e.DEMO ?? Boolean(embedded);
+  // With the demo on and no ADMIN_EMAIL, the demo administrator is the first admin.
+  const first = e.ADMIN_EMAIL || !demo ? await ensureFirstAdmin(db(), e.ADMIN_EMAIL, e.ADMIN_PASSWORD) : { kind: "none" as const };
   if (demo) await seedDemo(db());
 
   const app = next({ dev, dir: import.meta.dirname, hostname: "localhost", port });

@@ -65,7 +65,12 @@ export function UserRowActions({ user, self }: { user: { id: string; name: strin
         </Button>
       </form>
       {!self && (
-        <form action={activeAction} aria-label={`${user.active ? "Deactivate" : "Reactivate"} ${user.name}`}>
+        <form
+          action={activeAction}
+          onSubmit={(e) => {
+            if (user.active && !window.confirm(`Deactivate ${user.name}? They are signed out everywhere at once.`)) e.preventDefault();
+          }}
+          aria-label={`${user.active ? "Deactivate" : "Reactivate"} ${user.name}`}>
           <input type="hidden" name="userId" value={user.id} />
           <input type="hidden" name="active" value={user.active ? "false" : "true"} />
           <Button type="submit" variant={user.active ? "danger" : "secondary"} disabled={activePending}>

@@ -70,7 +70,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
             <Timeline events={incident.timeline} />
           </Card>
         </div>
-        <div className="space-y-6">
+        <div className="order-first space-y-6 lg:order-none">
           {can(user.role, "incident.changeStatus") && (
             <Card aria-labelledby="status-h">
               <h2 id="status-h" className="mb-3 font-semibold">Status</h2>

@@ -34,6 +34,8 @@ export function originAllowed(req: IncomingMessage, allowed: string[]): boolean 
 
 export async function createSocketServer(opts: Options): Promise<{ io: IoServer; close: () => Promise<void> }> {
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
+  // A LISTEN connection dropped by a database restart or shutdown must not crash the process.
+  pool.on("error", (e) => opts.log(`[realtime] database connection lost: ${e.message}`));
   const io: IoServer = new Server(opts.httpServer, {
     path: "/socket.io",
     // Websocket only: no long-polling, so several instances need no sticky sessions.

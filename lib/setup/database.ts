@@ -14,8 +14,10 @@ export async function resolveDatabase(log: (l: string) => void): Promise<Resolve
     dataDir,
     port: e.EMBEDDED_PG_PORT,
     database: "rollcall",
-    log: (l) => {
-      if (/FATAL|PANIC|ERROR/.test(l)) log(`[postgres] ${l}`);
+    log: (chunk) => {
+      for (const l of chunk.split("\n")) {
+        if (/FATAL|PANIC/.test(l) && !/administrator command/.test(l)) log(`[postgres] ${l}`);
+      }
     },
   });
   const url = embedded.url("rollcall");

@@ -1,0 +1,310 @@
+/**
+ * npm run bench — /incidents list performance with 100,000 incidents.
+ *
+ * Starts its own embedded PostgreSQL in a fresh temp dir, migrates, bulk-loads a realistic history,
+ * then times the real listIncidents() (keyset pagination) for page 1 with and without each filter and
+ * for a deep page, against the BASELINE of the same deep page fetched with OFFSET. Results are
+ * reported as ratios within this run plus absolute medians, with EXPLAIN (ANALYZE, BUFFERS) evidence,
+ * and appended to bench/RESULTS.md with the machine they ran on. Stops itself (PostgreSQL included)
+ * and is bounded in time.
+ *
+ * Options (env): BENCH_INCIDENTS (default 100000), BENCH_REPS (default 30), BENCH_WARMUP (default 5),
+ * BENCH_NO_WRITE=1 to skip RESULTS.md. Flag --try-indexes: after the main run, create the candidate
+ * indexes in the bench database and re-time every case (before/after).
+ */
+import { appendFile, chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres, type EmbeddedHandle } from "../lib/db/embedded.ts";
+import { migrate } from "../lib/db/migrate.ts";
+import { db } from "../lib/db/client.ts";
+import { setEnv } from "../lib/env.ts";
+import { encodeCursor, listIncidents } from "../lib/incidents/queries.ts";
+import { ZIncidentFilters, type IncidentFilters } from "../lib/incidents/schemas.ts";
+import { seed, WORDS, type SeedResult } from "./dataset.ts";
+import { describeMachine } from "./machine.ts";
+import { listIncidentsByOffset } from "./offset.ts";
+import { mainPlan, parsePlans, summarise, withAutoExplain, type Plan } from "./explain.ts";
+import { fmt, median, percentile, ratio, table } from "./stats.ts";
+
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
+const REPS = Number(process.env.BENCH_REPS ?? 30);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const TRY_INDEXES = process.argv.includes("--try-indexes");
+const GOAL_MS = 100;
+const LIMIT = 25;
+const DEEP_PAGE = 2_000;
+const TIME_BUDGET_MS = 170_000; // whole run, PostgreSQL start to stop
+const MEASURE_BUDGET_MS = 60_000; // per measuring pass; fewer reps if exceeded (reported)
+
+const t0 = performance.now();
+const elapsed = () => ((performance.now() - t0) / 1000).toFixed(1) + "s";
+const say = (m: string) => console.log(`[bench ${elapsed()}] ${m}`);
+
+// ---------------------------------------------------------------- lifecycle
+let pgHandle: EmbeddedHandle | undefined;
+let tmp: string | undefined;
+let logSink: ((chunk: string) => void) | undefined;
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    try {
+      await db().$disconnect();
+    } catch {
+      // no client was created (DATABASE_URL never set) or it is already closed
+    }
+    await pgHandle?.stop().catch((e: unknown) => console.error("stopping PostgreSQL failed:", e));
+    if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => {});
+  })();
+  return cleaning;
+}
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    console.error(`\n${sig}: stopping PostgreSQL`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+setTimeout(() => {
+  console.error(`bench exceeded its ${TIME_BUDGET_MS / 1000}s budget; stopping`);
+  void cleanup().finally(() => process.exit(2));
+}, TIME_BUDGET_MS).unref();
+
+// ---------------------------------------------------------------- cases
+type Case = {
+  name: string;
+  run: () => Promise<{ ids: string[] }>;
+};
+
+const filters = (f: Record<string, unknown>): IncidentFilters => ZIncidentFilters.parse({ limit: LIMIT, ...f });
+const keyset = (f: IncidentFilters) => async () => ({ ids: (await listIncidents(f)).items.map((i) => i.id) });
+
+function buildCases(serviceIds: Record<string, string>, deepCursor: string): Case[] {
+  return [
+    { name: "page 1, no filter (reference)", run: keyset(filters({})) },
+    { name: "page 1, status=active", run: keyset(filters({ status: "active" })) },
+    { name: "page 1, status=detected", run: keyset(filters({ status: "detected" })) },
+    { name: "page 1, severity=CRITICAL", run: keyset(filters({ severity: "CRITICAL" })) },
+    { name: "page 1, service=auth", run: keyset(filters({ service: serviceIds.auth })) },
+    { name: "page 1, service=payments+severity=HIGH", run: keyset(filters({ service: serviceIds.payments, severity: "HIGH" })) },
+    { name: `page 1, q=${WORDS.common} (common)`, run: keyset(filters({ q: WORDS.common })) },
+    { name: `page 1, q=${WORDS.rare} (rare)`, run: keyset(filters({ q: WORDS.rare })) },
+    { name: `page 1, q=${WORDS.missing} (no match)`, run: keyset(filters({ q: WORDS.missing })) },
+    { name: `page ${DEEP_PAGE}, keyset cursor`, run: keyset(filters({ cursor: deepCursor })) },
+    {
+      name: `page ${DEEP_PAGE}, OFFSET (baseline)`,
+      run: async () => ({ ids: (await listIncidentsByOffset(filters({}), DEEP_PAGE)).items.map((i) => i.id) }),
+    },
+  ];
+}
+const REFERENCE = 0;
+const DEEP_KEYSET = () => `page ${DEEP_PAGE}, keyset cursor`;
+const DEEP_OFFSET = () => `page ${DEEP_PAGE}, OFFSET (baseline)`;
+
+type Measured = { name: string; samples: number[]; median: number; p95: number };
+
+/** Warm-up, then REPS rounds; each round runs every case once (interleaved, so drift hits all cases alike). */
+async function measure(cases: Case[], label: string): Promise<Measured[]> {
+  for (const c of cases) for (let i = 0; i < WARMUP; i++) await c.run();
+  const samples = cases.map(() => [] as number[]);
+  const start = performance.now();
+  let rounds = 0;
+  for (; rounds < REPS; rounds++) {
+    if (rounds >= 5 && performance.now() - start > MEASURE_BUDGET_MS) {
+      say(`${label}: measuring budget spent after ${rounds} rounds (of ${REPS})`);
+      break;
+    }
+    for (const [i, c] of cases.entries()) {
+      const s = performance.now();
+      await c.run();
+      samples[i]!.push(performance.now() - s);
+    }
+  }
+  say(`${label}: ${rounds} rounds × ${cases.length} cases in ${((performance.now() - start) / 1000).toFixed(1)}s`);
+  return cases.map((c, i) => ({ name: c.name, samples: samples[i]!, median: median(samples[i]!), p95: percentile(samples[i]!, 95) }));
+}
+
+// ---------------------------------------------------------------- plans
+const captured: string[] = [];
+let capturing = false;
+logSink = (chunk) => {
+  if (capturing) captured.push(chunk);
+};
+
+async function capturePlans(cases: Case[], url: string): Promise<Map<string, Plan | undefined>> {
+  await db().$disconnect();
+  setEnv("DATABASE_URL", withAutoExplain(url)); // db() builds a fresh client whose sessions load auto_explain
+  const out = new Map<string, Plan | undefined>();
+  try {
+    await cases[0]!.run(); // open a connection before capturing
+    for (const c of cases) {
+      captured.length = 0;
+      capturing = true;
+      await c.run();
+      await new Promise((r) => setTimeout(r, 150)); // let the server's stderr drain
+      capturing = false;
+      out.set(c.name, mainPlan(parsePlans(captured.join("\n"))));
+    }
+  } finally {
+    capturing = false;
+    await db().$disconnect();
+    setEnv("DATABASE_URL", url);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- candidate indexes (--try-indexes)
+const CANDIDATE_INDEXES = [
+  `create extension if not exists pg_trgm`,
+  `create index "bench_Incident_title_trgm_idx" on "Incident" using gin (title gin_trgm_ops)`,
+  `create index "bench_Incident_summary_trgm_idx" on "Incident" using gin (summary gin_trgm_ops)`,
+];
+
+// ---------------------------------------------------------------- main
+async function main() {
+  tmp = await mkdtemp(path.join(tmpdir(), "rollcall-bench-"));
+  await chmod(tmp, 0o755);
+  say(`starting embedded PostgreSQL in ${tmp}`);
+  pgHandle = await startEmbeddedPostgres({
+    dataDir: path.join(tmp, "pg"),
+    database: "bench",
+    log: (line) => logSink?.(line),
+  });
+  const url = pgHandle.url("bench");
+  await migrate(url);
+  say("migrated; loading data");
+  const seeded: SeedResult = await seed(url, INCIDENTS);
+  say(`loaded ${seeded.incidents} incidents and ${seeded.incidentServices} incident↔service links in ${(seeded.ms / 1000).toFixed(1)}s (analyzed)`);
+  const machine = await describeMachine(url);
+  setEnv("DATABASE_URL", url);
+
+  // The deep page's cursor: the last row of page DEEP_PAGE-1, computed from its offset.
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  let cases: Case[];
+  try {
+    const stats = await admin.query<{ n: string; status: string }>(`select status::text, count(*) n from "Incident" group by 1 order by 1`);
+    say(`status mix: ${stats.rows.map((r) => `${r.status}=${r.n}`).join(" ")}`);
+    const at = await admin.query<{ id: string; detectedAt: Date }>(
+      `select id, "detectedAt" from "Incident" order by "detectedAt" desc, id desc offset $1 limit 1`,
+      [(DEEP_PAGE - 1) * LIMIT - 1],
+    );
+    const row = at.rows[0];
+    if (!row) throw new Error(`dataset too small for page ${DEEP_PAGE}`);
+    cases = buildCases(seeded.serviceIds, encodeCursor(row));
+  } finally {
+    await admin.end();
+  }
+
+  // Correctness guard: the keyset deep page must be exactly the OFFSET deep page, and every filtered case must return rows or (no match) none.
+  const byName = new Map(cases.map((c) => [c.name, c]));
+  const [k, o] = [await byName.get(DEEP_KEYSET())!.run(), await byName.get(DEEP_OFFSET())!.run()];
+  if (k.ids.length !== LIMIT || k.ids.join() !== o.ids.join()) throw new Error("keyset deep page differs from the OFFSET deep page");
+  const hits = new Map<string, number>();
+  for (const c of cases) hits.set(c.name, (await c.run()).ids.length);
+  say(`sanity: keyset page ${DEEP_PAGE} == OFFSET page ${DEEP_PAGE}; rows per page: ${[...hits.values()].join(",")}`);
+
+  const before = await measure(cases, "current schema");
+  const plans = await capturePlans(cases, url);
+
+  let after: Measured[] | undefined;
+  let afterPlans: Map<string, Plan | undefined> | undefined;
+  if (TRY_INDEXES) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      for (const sql of CANDIDATE_INDEXES) await c.query(sql);
+      await c.query(`analyze "Incident"`);
+    } finally {
+      await c.end();
+    }
+    say(`created candidate indexes: ${CANDIDATE_INDEXES.slice(1).map((s) => /index "([^"]+)"/.exec(s)?.[1]).join(", ")}`);
+    after = await measure(cases, "with candidate indexes");
+    afterPlans = await capturePlans(cases, url);
+  }
+
+  // ------------------------------------------------------------ report
+  const ref = before[REFERENCE]!.median;
+  const deepK = before.find((m) => m.name === DEEP_KEYSET())!;
+  const deepO = before.find((m) => m.name === DEEP_OFFSET())!;
+  const headers = ["case", "rows", "median ms", "p95 ms", "× page-1 ref", "index / scan (EXPLAIN ANALYZE)"];
+  const rows = before.map((m) => [
+    m.name,
+    String(hits.get(m.name) ?? ""),
+    fmt(m.median),
+    fmt(m.p95),
+    ratio(m.median, ref),
+    summarise(plans.get(m.name)).scans,
+  ]);
+  const main = table(headers, rows);
+  const slowest = before.filter((m) => m.name !== DEEP_OFFSET()).reduce((a, b) => (b.median > a.median ? b : a));
+  const over = before.filter((m) => m.name !== DEEP_OFFSET() && m.median > GOAL_MS);
+  const keysetVsOffset = `keyset/offset at page ${DEEP_PAGE}: ${ratio(deepK.median, deepO.median)} (${fmt(deepK.median)} ms vs ${fmt(deepO.median)} ms; OFFSET is ${(deepO.median / deepK.median).toFixed(1)}× slower)`;
+  const verdict =
+    over.length === 0
+      ? `PASS: every keyset case is under ${GOAL_MS} ms median (slowest: "${slowest.name}" ${fmt(slowest.median)} ms, p95 ${fmt(slowest.p95)} ms) with ${seeded.incidents.toLocaleString("en")} incidents.`
+      : `FAIL: ${over.map((m) => `"${m.name}" ${fmt(m.median)} ms`).join("; ")} over the ${GOAL_MS} ms goal with ${seeded.incidents.toLocaleString("en")} incidents.`;
+  const slowPlan = plans.get(slowest.name);
+  const slowSummary = summarise(slowPlan);
+
+  let afterTable: { text: string; markdown: string } | undefined;
+  if (after) {
+    afterTable = table(
+      ["case", "before median ms", "after median ms", "after p95 ms", "after/before", "index / scan after"],
+      after.map((m, i) => [m.name, fmt(before[i]!.median), fmt(m.median), fmt(m.p95), ratio(m.median, before[i]!.median), summarise(afterPlans?.get(m.name)).scans]),
+    );
+  }
+
+  const machineLine = `${machine.cpu} × ${machine.cpus}, ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}`;
+  console.log("\n" + "=".repeat(100));
+  console.log(`Machine: ${machineLine}`);
+  console.log(`PostgreSQL settings: ${machine.pgSettings}`);
+  console.log(`Dataset: ${seeded.incidents.toLocaleString("en")} incidents, ${seeded.incidentServices.toLocaleString("en")} IncidentService rows, 5 services; page size ${LIMIT}; ${before[0]!.samples.length} timed rounds after ${WARMUP} warm-up`);
+  console.log("\n" + main.text);
+  console.log(`\n${keysetVsOffset}`);
+  console.log(`\nSlowest keyset case: "${slowest.name}" — ${fmt(slowest.median)} ms median. Plan of its incident query (auto_explain, ANALYZE+BUFFERS):`);
+  console.log(slowPlan ? slowPlan.text.replace(/^/gm, "  ") : "  (no plan captured)");
+  if (afterTable) {
+    console.log(`\nWith candidate indexes (${CANDIDATE_INDEXES.slice(1).join("; ")}):\n${afterTable.text}`);
+  }
+  console.log(`\n${verdict}`);
+  console.log("=".repeat(100));
+
+  if (process.env.BENCH_NO_WRITE !== "1") {
+    const file = path.join(import.meta.dirname, "RESULTS.md");
+    const head = existsSync(file) && (await readFile(file, "utf8")).trim() ? "" : "# Benchmarks: /incidents list\n\nAppended by `npm run bench` (bench/run.ts). Ratios compare cases within the same run; absolute times depend on the machine.\n";
+    const section = [
+      head,
+      `\n## ${new Date().toISOString()} — listIncidents, ${seeded.incidents.toLocaleString("en")} incidents${TRY_INDEXES ? " (--try-indexes)" : ""}\n`,
+      `- Machine: ${machineLine}`,
+      `- PostgreSQL settings: ${machine.pgSettings}`,
+      `- Dataset: ${seeded.incidents.toLocaleString("en")} incidents over 730 days, ${seeded.incidentServices.toLocaleString("en")} IncidentService rows, 5 services, loaded in ${(seeded.ms / 1000).toFixed(1)} s then ANALYZEd; page size ${LIMIT}`,
+      `- Method: real \`listIncidents()\` through Prisma + @prisma/adapter-pg; ${WARMUP} warm-up runs per case, then ${before[0]!.samples.length} interleaved rounds; median and p95 (nearest rank) of wall time per call (includes Prisma's follow-up queries for commander and services)`,
+      "",
+      main.markdown,
+      "",
+      `- ${keysetVsOffset}`,
+      `- Slowest keyset case: "${slowest.name}", ${fmt(slowest.median)} ms median; incident query uses ${slowSummary.scans}; ${slowSummary.buffers ? `buffers ${slowSummary.buffers}; ` : ""}rows removed by filters ${slowSummary.rowsRemoved.toLocaleString("en")}`,
+      ...(afterTable ? ["", `Candidate indexes tried in the bench database only (not in the schema): ${CANDIDATE_INDEXES.slice(1).map((s) => "`" + s + "`").join(", ")}`, "", afterTable.markdown] : []),
+      "",
+      `**Verdict:** ${verdict}`,
+      "",
+    ].join("\n");
+    await appendFile(file, section);
+    say(`appended results to ${path.relative(process.cwd(), file)}`);
+  }
+}
+
+main()
+  .then(() => cleanup())
+  .then(() => {
+    say("done; PostgreSQL stopped");
+    process.exit(0);
+  })
+  .catch(async (err: unknown) => {
+    console.error(err);
+    await cleanup();
+    process.exit(1);
+  });

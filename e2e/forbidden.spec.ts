@@ -1,0 +1,199 @@
+import { captureServerAction, declareIncident, expect, fillDeclareForm, replayServerAction, test, uid, USERS, type Role } from "./fixtures";
+
+// Hidden buttons prove nothing on their own: every server action is a public POST endpoint.
+// Each spec captures the real request an allowed user's form sends (aborted, so it has no
+// effect), replays it with a forbidden user's cookies, checks nothing changed, and then replays
+// it as the allowed user to prove the captured request was valid all along.
+
+test.describe("forbidden roles", () => {
+  test("a viewer cannot declare an incident, in the UI or by calling the action directly", async ({ page, loginAs, openContext }) => {
+    const viewer = await openContext("viewer");
+    await viewer.page.goto("/");
+    await expect(viewer.page.getByRole("heading", { name: "Command board" })).toBeVisible();
+    await expect(viewer.page.getByRole("link", { name: "Declare incident" })).toHaveCount(0);
+    await viewer.page.goto("/incidents/new");
+    await expect(viewer.page.getByRole("heading", { name: "You cannot declare incidents" })).toBeVisible();
+    await expect(viewer.page.getByRole("form", { name: "Declare incident" })).toHaveCount(0);
+
+    const title = `Forbidden declare ${uid()}`;
+    await loginAs(page, "oncall");
+    await page.goto("/incidents/new");
+    const form = await fillDeclareForm(page, { title });
+    const action = await captureServerAction(page, () => form.getByRole("button", { name: "Declare incident" }).click());
+    expect(new URL(action.url).pathname).toBe("/incidents/new");
+
+    const refused = await replayServerAction(viewer.request, action);
+    expect(refused.body).toContain("may not");
+    expect(refused.body).toContain("incident.declare");
+    const oncall = await openContext("oncall");
+    await oncall.page.goto(`/incidents?q=${encodeURIComponent(title)}`);
+    await expect(oncall.page.getByText("No incidents match these filters.")).toBeVisible();
+    await oncall.page.goto("/");
+    await expect(oncall.page.getByRole("heading", { name: "Command board" })).toBeVisible();
+    await expect(oncall.page.getByRole("link", { name: title })).toHaveCount(0);
+
+    const allowed = await replayServerAction(oncall.request, action);
+    expect(allowed.body).not.toContain("may not");
+    await oncall.page.goto(`/incidents?q=${encodeURIComponent(title)}`);
+    await expect(oncall.page.getByRole("list", { name: "Incidents" }).getByRole("link", { name: title })).toHaveCount(1);
+  });
+
+  for (const role of ["viewer", "productowner"] as const satisfies Role[]) {
+    test(`a ${role} cannot change an incident's status, in the UI or by calling the action directly`, async ({ page, loginAs, openContext }) => {
+      const title = `Forbidden status ${role} ${uid()}`;
+      await loginAs(page, "oncall");
+      const key = await declareIncident(page, { title });
+
+      const other = await openContext(role);
+      await other.page.goto(`/incidents/${key}`);
+      await expect(other.page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+      await expect(other.page.getByRole("form", { name: "Change status" })).toHaveCount(0);
+      await expect(other.page.getByRole("button", { name: "Update status" })).toHaveCount(0);
+
+      const statusForm = page.getByRole("form", { name: "Change status" });
+      await statusForm.getByLabel("New status").selectOption({ label: "Resolved" });
+      const action = await captureServerAction(page, () => statusForm.getByRole("button", { name: "Update status" }).click());
+
+      const refused = await replayServerAction(other.request, action);
+      expect(refused.body).toContain("may not");
+      expect(refused.body).toContain("incident.changeStatus");
+      await other.page.reload();
+      const header = other.page.getByRole("main").locator("header");
+      await expect(header).toContainText("Detected");
+      await expect(header).not.toContainText("Resolved");
+      await expect(other.page.getByRole("list", { name: "Timeline" })).not.toContainText("Status:");
+
+      const allowed = await replayServerAction((await openContext("oncall")).request, action);
+      expect(allowed.body).toContain("Status updated.");
+      await other.page.reload();
+      await expect(header).toContainText("Resolved");
+    });
+  }
+
+  test("a product owner sees impact read-only and cannot save it by calling the action directly", async ({ page, loginAs, openContext }) => {
+    const title = `Forbidden impact ${uid()}`;
+    await loginAs(page, "oncall");
+    const key = await declareIncident(page, { title });
+
+    const po = await openContext("productowner");
+    await po.page.goto(`/incidents/${key}`);
+    const poImpact = po.page.getByRole("form", { name: "Impact" });
+    await expect(poImpact.getByLabel("Users affected")).toBeDisabled();
+    await expect(poImpact.getByRole("button", { name: "Save impact" })).toHaveCount(0);
+
+    const impact = page.getByRole("form", { name: "Impact" });
+    await impact.getByLabel("Users affected").fill("4321");
+    await impact.getByLabel("Revenue impact (USD)").fill("1500");
+    const action = await captureServerAction(page, () => impact.getByRole("button", { name: "Save impact" }).click());
+
+    const refused = await replayServerAction(po.request, action);
+    expect(refused.body).toContain("may not");
+    expect(refused.body).toContain("incident.update");
+    await po.page.reload();
+    await expect(poImpact.getByLabel("Users affected")).toHaveValue("");
+    await expect(po.page.getByRole("list", { name: "Timeline" })).not.toContainText("Impact updated");
+
+    const allowed = await replayServerAction((await openContext("oncall")).request, action);
+    expect(allowed.body).toContain("Impact saved.");
+    await po.page.reload();
+    await expect(poImpact.getByLabel("Users affected")).toHaveValue("4321");
+  });
+
+  test("a viewer cannot add a note, in the UI or by calling the action directly", async ({ page, loginAs, openContext }) => {
+    const title = `Forbidden note ${uid()}`;
+    const note = `Viewer note ${uid()}`;
+    await loginAs(page, "productowner");
+    await page.goto("/");
+    // The product owner may not declare, so the incident comes from the on-call engineer.
+    const oncall = await openContext("oncall");
+    const key = await declareIncident(oncall.page, { title });
+
+    const viewer = await openContext("viewer");
+    await viewer.page.goto(`/incidents/${key}`);
+    await expect(viewer.page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(viewer.page.getByRole("form", { name: "Add note" })).toHaveCount(0);
+
+    await page.goto(`/incidents/${key}`);
+    const noteForm = page.getByRole("form", { name: "Add note" });
+    await noteForm.getByLabel("Add to the timeline").fill(note);
+    const action = await captureServerAction(page, () => noteForm.getByRole("button", { name: "Add note" }).click());
+
+    const refused = await replayServerAction(viewer.request, action);
+    expect(refused.body).toContain("may not");
+    expect(refused.body).toContain("incident.note");
+    await viewer.page.reload();
+    await expect(viewer.page.getByRole("list", { name: "Timeline" })).not.toContainText(note);
+
+    const allowed = await replayServerAction(oncall.request, action);
+    expect(allowed.body).not.toContain("may not");
+    await viewer.page.reload();
+    await expect(viewer.page.getByRole("list", { name: "Timeline" })).toContainText(note);
+  });
+
+  for (const role of ["teamlead", "viewer"] as const satisfies Role[]) {
+    test(`a ${role} gets "Administrators only" at /admin/users and cannot add a user directly`, async ({ page, loginAs, openContext }) => {
+      const other = await openContext(role);
+      await other.page.goto("/");
+      await expect(other.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);
+      await other.page.goto("/admin/users");
+      await expect(other.page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+      await expect(other.page.getByRole("form", { name: "Add user" })).toHaveCount(0);
+      await expect(other.page.getByText(USERS.admin.email)).toHaveCount(0);
+
+      const email = `sneaky-${uid()}@example.test`;
+      await loginAs(page, "admin");
+      await page.goto("/admin/users");
+      const form = page.getByRole("form", { name: "Add user" });
+      await form.getByLabel("Name").fill("Sneaky Admin");
+      await form.getByLabel("Email").fill(email);
+      await form.getByLabel("Role").selectOption("admin");
+      await form.getByLabel("Initial password").fill("sneaky-password-123");
+      const action = await captureServerAction(page, () => form.getByRole("button", { name: "Add user" }).click());
+
+      const refused = await replayServerAction(other.request, action);
+      expect(refused.body).toContain("may not");
+      expect(refused.body).toContain("user.manage");
+      await page.goto("/admin/users");
+      await expect(page.getByRole("list", { name: "Users" })).toBeVisible();
+      await expect(page.getByText(email)).toHaveCount(0);
+
+      const allowed = await replayServerAction(page.context().request, action);
+      expect(allowed.body).toContain(`Added ${email}.`);
+      await page.reload();
+      await expect(page.getByRole("list", { name: "Users" }).getByText(email)).toBeVisible();
+    });
+  }
+
+  test("a team lead cannot edit a service by calling the action directly", async ({ page, loginAs, openContext }) => {
+    const lead = await openContext("teamlead");
+    await lead.page.goto("/services");
+    await expect(lead.page.getByRole("heading", { name: "Services" })).toBeVisible();
+    await expect(lead.page.getByRole("heading", { name: "Edit services" })).toHaveCount(0);
+
+    const owner = `Team ${uid()}`;
+    await loginAs(page, "admin");
+    await page.goto("/services");
+    const form = page.getByRole("form", { name: "Edit Analytics" });
+    await form.getByLabel("Owner team").fill(owner);
+    const action = await captureServerAction(page, () => form.getByRole("button", { name: "Save Analytics" }).click());
+
+    const refused = await replayServerAction(lead.request, action);
+    expect(refused.body).toContain("may not");
+    expect(refused.body).toContain("service.manage");
+    await lead.page.reload();
+    const row = lead.page.getByRole("row", { name: /^Analytics/ });
+    await expect(row).toContainText("Insights");
+    await expect(row).not.toContainText(owner);
+
+    const allowed = await replayServerAction(page.context().request, action);
+    expect(allowed.body).toContain("Saved.");
+    await lead.page.reload();
+    await expect(row).toContainText(owner);
+
+    // Put the demo owner back so no other spec sees this one's edit.
+    await page.reload();
+    await form.getByLabel("Owner team").fill("Insights");
+    await form.getByRole("button", { name: "Save Analytics" }).click();
+    await expect(form.getByRole("status")).toHaveText("Saved.");
+  });
+});

@@ -23,7 +23,7 @@ export const SERVICES = [
   { name: "auth", weight: 0.1, tier: "tier-0" },
 ] as const;
 
-export const WORDS = { common: "timeout", rare: "kafka", missing: "zeppelin" } as const;
+export const WORDS = { common: "timeout", short: "k8", rare: "kafka", missing: "zeppelin" } as const;
 
 const COMPONENTS = ["Checkout", "Login", "Search results", "API gateway", "Payment provider", "Job queue", "Session cache", "Primary database", "CDN edge", "Webhook delivery", "Image resizer", "Notification service"];
 const SYMPTOMS = ["latency spike", "timeout errors", "elevated 5xx rate", "degraded throughput", "partial outage", "memory leak", "connection pool exhaustion"];

@@ -9,8 +9,9 @@
  * and is bounded in time.
  *
  * Options (env): BENCH_INCIDENTS (default 100000), BENCH_REPS (default 30), BENCH_WARMUP (default 5),
- * BENCH_NO_WRITE=1 to skip RESULTS.md. Flag --try-indexes: after the main run, create the candidate
- * indexes in the bench database and re-time every case (before/after).
+ * BENCH_NO_WRITE=1 to skip RESULTS.md, BENCH_PLANS=all to print every case's plan.
+ * Flag --try-fixes: also time the proposed keyset query (bench/proposed.ts), then create the candidate
+ * indexes in the bench database only and re-time every case (before/after).
  */
 import { appendFile, chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -26,13 +27,14 @@ import { ZIncidentFilters, type IncidentFilters } from "../lib/incidents/schemas
 import { seed, WORDS, type SeedResult } from "./dataset.ts";
 import { describeMachine } from "./machine.ts";
 import { listIncidentsByOffset } from "./offset.ts";
+import { listIncidentsBounded } from "./proposed.ts";
 import { mainPlan, parsePlans, summarise, withAutoExplain, type Plan } from "./explain.ts";
 import { fmt, median, percentile, ratio, table } from "./stats.ts";
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
-const TRY_INDEXES = process.argv.includes("--try-indexes");
+const TRY_FIXES = process.argv.includes("--try-fixes");
 const GOAL_MS = 100;
 const LIMIT = 25;
 const DEEP_PAGE = 2_000;
@@ -46,7 +48,6 @@ const say = (m: string) => console.log(`[bench ${elapsed()}] ${m}`);
 // ---------------------------------------------------------------- lifecycle
 let pgHandle: EmbeddedHandle | undefined;
 let tmp: string | undefined;
-let logSink: ((chunk: string) => void) | undefined;
 let cleaning: Promise<void> | undefined;
 
 function cleanup(): Promise<void> {
@@ -75,6 +76,8 @@ setTimeout(() => {
 // ---------------------------------------------------------------- cases
 type Case = {
   name: string;
+  /** real: the app's listIncidents (judged against the goal); baseline: OFFSET; proposed: a fix under test. */
+  kind: "real" | "baseline" | "proposed";
   run: () => Promise<{ ids: string[] }>;
 };
 
@@ -82,21 +85,33 @@ const filters = (f: Record<string, unknown>): IncidentFilters => ZIncidentFilter
 const keyset = (f: IncidentFilters) => async () => ({ ids: (await listIncidents(f)).items.map((i) => i.id) });
 
 function buildCases(serviceIds: Record<string, string>, deepCursor: string): Case[] {
+  const real = (name: string, f: Record<string, unknown>): Case => ({ name, kind: "real", run: keyset(filters(f)) });
   return [
-    { name: "page 1, no filter (reference)", run: keyset(filters({})) },
-    { name: "page 1, status=active", run: keyset(filters({ status: "active" })) },
-    { name: "page 1, status=detected", run: keyset(filters({ status: "detected" })) },
-    { name: "page 1, severity=CRITICAL", run: keyset(filters({ severity: "CRITICAL" })) },
-    { name: "page 1, service=auth", run: keyset(filters({ service: serviceIds.auth })) },
-    { name: "page 1, service=payments+severity=HIGH", run: keyset(filters({ service: serviceIds.payments, severity: "HIGH" })) },
-    { name: `page 1, q=${WORDS.common} (common)`, run: keyset(filters({ q: WORDS.common })) },
-    { name: `page 1, q=${WORDS.rare} (rare)`, run: keyset(filters({ q: WORDS.rare })) },
-    { name: `page 1, q=${WORDS.missing} (no match)`, run: keyset(filters({ q: WORDS.missing })) },
-    { name: `page ${DEEP_PAGE}, keyset cursor`, run: keyset(filters({ cursor: deepCursor })) },
+    real("page 1, no filter (reference)", {}),
+    real("page 1, status=active", { status: "active" }),
+    real("page 1, status=detected", { status: "detected" }),
+    real("page 1, severity=CRITICAL", { severity: "CRITICAL" }),
+    real("page 1, service=auth", { service: serviceIds.auth }),
+    real("page 1, service=payments+severity=HIGH", { service: serviceIds.payments, severity: "HIGH" }),
+    real(`page 1, q=${WORDS.common} (common)`, { q: WORDS.common }),
+    real(`page 1, q=${WORDS.short} (2 chars, no match)`, { q: WORDS.short }),
+    real(`page 1, q=${WORDS.rare} (rare)`, { q: WORDS.rare }),
+    real(`page 1, q=${WORDS.missing} (no match)`, { q: WORDS.missing }),
+    real(`page ${DEEP_PAGE}, keyset cursor`, { cursor: deepCursor }),
     {
       name: `page ${DEEP_PAGE}, OFFSET (baseline)`,
+      kind: "baseline",
       run: async () => ({ ids: (await listIncidentsByOffset(filters({}), DEEP_PAGE)).items.map((i) => i.id) }),
     },
+    ...(TRY_FIXES
+      ? [
+          {
+            name: `page ${DEEP_PAGE}, keyset + detectedAt<=cursor (proposed)`,
+            kind: "proposed" as const,
+            run: async () => ({ ids: (await listIncidentsBounded(filters({ cursor: deepCursor }))).items.map((i) => i.id) }),
+          },
+        ]
+      : []),
   ];
 }
 const REFERENCE = 0;
@@ -129,7 +144,7 @@ async function measure(cases: Case[], label: string): Promise<Measured[]> {
 // ---------------------------------------------------------------- plans
 const captured: string[] = [];
 let capturing = false;
-logSink = (chunk) => {
+const logSink = (chunk: string) => {
   if (capturing) captured.push(chunk);
 };
 
@@ -170,7 +185,7 @@ async function main() {
   pgHandle = await startEmbeddedPostgres({
     dataDir: path.join(tmp, "pg"),
     database: "bench",
-    log: (line) => logSink?.(line),
+    log: logSink,
   });
   const url = pgHandle.url("bench");
   await migrate(url);
@@ -202,6 +217,9 @@ async function main() {
   const byName = new Map(cases.map((c) => [c.name, c]));
   const [k, o] = [await byName.get(DEEP_KEYSET())!.run(), await byName.get(DEEP_OFFSET())!.run()];
   if (k.ids.length !== LIMIT || k.ids.join() !== o.ids.join()) throw new Error("keyset deep page differs from the OFFSET deep page");
+  for (const c of cases.filter((c) => c.kind === "proposed")) {
+    if ((await c.run()).ids.join() !== o.ids.join()) throw new Error(`"${c.name}" differs from the OFFSET deep page`);
+  }
   const hits = new Map<string, number>();
   for (const c of cases) hits.set(c.name, (await c.run()).ids.length);
   say(`sanity: keyset page ${DEEP_PAGE} == OFFSET page ${DEEP_PAGE}; rows per page: ${[...hits.values()].join(",")}`);
@@ -211,7 +229,7 @@ async function main() {
 
   let after: Measured[] | undefined;
   let afterPlans: Map<string, Plan | undefined> | undefined;
-  if (TRY_INDEXES) {
+  if (TRY_FIXES) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
@@ -229,19 +247,19 @@ async function main() {
   const ref = before[REFERENCE]!.median;
   const deepK = before.find((m) => m.name === DEEP_KEYSET())!;
   const deepO = before.find((m) => m.name === DEEP_OFFSET())!;
-  const headers = ["case", "rows", "median ms", "p95 ms", "× page-1 ref", "index / scan (EXPLAIN ANALYZE)"];
-  const rows = before.map((m) => [
-    m.name,
-    String(hits.get(m.name) ?? ""),
-    fmt(m.median),
-    fmt(m.p95),
-    ratio(m.median, ref),
-    summarise(plans.get(m.name)).scans,
-  ]);
+  const headers = ["case", "rows", "median ms", "p95 ms", "× page-1 ref", "rows filtered out", "index / scan (EXPLAIN ANALYZE)"];
+  const rows = before.map((m) => {
+    const p = summarise(plans.get(m.name));
+    return [m.name, String(hits.get(m.name) ?? ""), fmt(m.median), fmt(m.p95), ratio(m.median, ref), p.rowsRemoved.toLocaleString("en"), p.scans];
+  });
   const main = table(headers, rows);
-  const slowest = before.filter((m) => m.name !== DEEP_OFFSET()).reduce((a, b) => (b.median > a.median ? b : a));
-  const over = before.filter((m) => m.name !== DEEP_OFFSET() && m.median > GOAL_MS);
-  const keysetVsOffset = `keyset/offset at page ${DEEP_PAGE}: ${ratio(deepK.median, deepO.median)} (${fmt(deepK.median)} ms vs ${fmt(deepO.median)} ms; OFFSET is ${(deepO.median / deepK.median).toFixed(1)}× slower)`;
+  const isReal = (m: Measured) => cases.find((c) => c.name === m.name)?.kind === "real";
+  const slowest = before.filter(isReal).reduce((a, b) => (b.median > a.median ? b : a));
+  const over = before.filter((m) => isReal(m) && m.median > GOAL_MS);
+  const deepP = before.find((m) => cases.find((c) => c.name === m.name)?.kind === "proposed");
+  const keysetVsOffset =
+    `keyset/offset at page ${DEEP_PAGE}: ${ratio(deepK.median, deepO.median)} (${fmt(deepK.median)} ms vs ${fmt(deepO.median)} ms; OFFSET is ${(deepO.median / deepK.median).toFixed(1)}× slower)` +
+    (deepP ? `; proposed keyset/offset: ${ratio(deepP.median, deepO.median)} (${fmt(deepP.median)} ms)` : "");
   const verdict =
     over.length === 0
       ? `PASS: every keyset case is under ${GOAL_MS} ms median (slowest: "${slowest.name}" ${fmt(slowest.median)} ms, p95 ${fmt(slowest.p95)} ms) with ${seeded.incidents.toLocaleString("en")} incidents.`
@@ -250,7 +268,16 @@ async function main() {
   const slowSummary = summarise(slowPlan);
 
   let afterTable: { text: string; markdown: string } | undefined;
+  let verdictAfter = "";
   if (after) {
+    // With the fixes applied, the deep page is served by the proposed query instead of today's.
+    const judged = after.filter((m) => (isReal(m) && m.name !== DEEP_KEYSET()) || cases.find((c) => c.name === m.name)?.kind === "proposed");
+    const slowA = judged.reduce((a, b) => (b.median > a.median ? b : a));
+    const overA = judged.filter((m) => m.median > GOAL_MS);
+    verdictAfter =
+      `With candidate indexes + proposed keyset query: ${overA.length ? "FAIL" : "PASS"} — slowest "${slowA.name}" ${fmt(slowA.median)} ms median, p95 ${fmt(slowA.p95)} ms` +
+      (overA.length ? `; over ${GOAL_MS} ms: ${overA.map((m) => `"${m.name}" ${fmt(m.median)} ms`).join("; ")}` : "") +
+      ".";
     afterTable = table(
       ["case", "before median ms", "after median ms", "after p95 ms", "after/before", "index / scan after"],
       after.map((m, i) => [m.name, fmt(before[i]!.median), fmt(m.median), fmt(m.p95), ratio(m.median, before[i]!.median), summarise(afterPlans?.get(m.name)).scans]),
@@ -266,10 +293,15 @@ async function main() {
   console.log(`\n${keysetVsOffset}`);
   console.log(`\nSlowest keyset case: "${slowest.name}" — ${fmt(slowest.median)} ms median. Plan of its incident query (auto_explain, ANALYZE+BUFFERS):`);
   console.log(slowPlan ? slowPlan.text.replace(/^/gm, "  ") : "  (no plan captured)");
+  if (process.env.BENCH_PLANS === "all") {
+    for (const [name, p] of plans) console.log(`\n--- ${name}\n${p?.text ?? "(none)"}`);
+    for (const [name, p] of afterPlans ?? []) console.log(`\n--- (candidate indexes) ${name}\n${p?.text ?? "(none)"}`);
+  }
   if (afterTable) {
     console.log(`\nWith candidate indexes (${CANDIDATE_INDEXES.slice(1).join("; ")}):\n${afterTable.text}`);
   }
   console.log(`\n${verdict}`);
+  if (verdictAfter) console.log(verdictAfter);
   console.log("=".repeat(100));
 
   if (process.env.BENCH_NO_WRITE !== "1") {
@@ -277,7 +309,7 @@ async function main() {
     const head = existsSync(file) && (await readFile(file, "utf8")).trim() ? "" : "# Benchmarks: /incidents list\n\nAppended by `npm run bench` (bench/run.ts). Ratios compare cases within the same run; absolute times depend on the machine.\n";
     const section = [
       head,
-      `\n## ${new Date().toISOString()} — listIncidents, ${seeded.incidents.toLocaleString("en")} incidents${TRY_INDEXES ? " (--try-indexes)" : ""}\n`,
+      `\n## ${new Date().toISOString()} — listIncidents, ${seeded.incidents.toLocaleString("en")} incidents${TRY_FIXES ? " (--try-fixes)" : ""}\n`,
       `- Machine: ${machineLine}`,
       `- PostgreSQL settings: ${machine.pgSettings}`,
       `- Dataset: ${seeded.incidents.toLocaleString("en")} incidents over 730 days, ${seeded.incidentServices.toLocaleString("en")} IncidentService rows, 5 services, loaded in ${(seeded.ms / 1000).toFixed(1)} s then ANALYZEd; page size ${LIMIT}`,
@@ -290,6 +322,7 @@ async function main() {
       ...(afterTable ? ["", `Candidate indexes tried in the bench database only (not in the schema): ${CANDIDATE_INDEXES.slice(1).map((s) => "`" + s + "`").join(", ")}`, "", afterTable.markdown] : []),
       "",
       `**Verdict:** ${verdict}`,
+      ...(verdictAfter ? ["", `**${verdictAfter.split(":")[0]}:**${verdictAfter.slice(verdictAfter.indexOf(":") + 1)}`] : []),
       "",
     ].join("\n");
     await appendFile(file, section);

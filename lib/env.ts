@@ -28,6 +28,7 @@ const ZEnv = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_ROLE_CLAIM: z.string().default("roles"),
   OIDC_ROLE_MAP: z.string().optional(),
+  POLICY_FILE: z.string().min(1).default("policy/default.yaml"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

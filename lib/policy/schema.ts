@@ -109,7 +109,19 @@ export const ZPolicy = z
           .strict(),
       )
       .default([]),
-    escalation: z.array(z.object({ afterMinutes: z.number().min(0), role: z.string().min(1), contact: z.string().default("") }).strict()).default([]),
+    escalation: z
+      .array(
+        z
+          .object({
+            afterMinutes: z.number().min(0),
+            role: z.string().min(1),
+            contact: z.string().default(""),
+            /** The Rollcall role that may also decide a request once it escalates to this step. */
+            approverRole: z.enum(POLICY_ROLES).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     rules: z.array(ZRule).min(1),
   })
   .strict()

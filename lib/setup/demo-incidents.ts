@@ -18,6 +18,7 @@ export async function createDemoIncidents(db: Db, incidents: typeof DEMO_INCIDEN
         title: d.title,
         summary: d.summary,
         trigger: d.trigger,
+        triggerId: d.triggerId,
         severity: d.severity,
         serviceIds: services.filter((s) => (d.services as readonly string[]).includes(s.name)).map((s) => s.id),
         detectedAt: new Date(now.getTime() - d.minutesAgo * 60_000),

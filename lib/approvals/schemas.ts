@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+export const ZRequestRollback = z.object({
+  key: z.string().max(40),
+  idempotencyKey: z.uuid("The form is out of date; reload the page."),
+  scope: z.string().min(1, "Choose a rollback scope.").max(60),
+  target: z.string().trim().min(1, "Say what to roll back to (for example v2.13.4).").max(200, "Target is limited to 200 characters."),
+  runbook: z.string().trim().max(100).default(""),
+  reason: z.string().trim().min(5, "Give a reason (at least 5 characters).").max(2000, "Reason is limited to 2,000 characters."),
+});
+export type RequestRollback = z.infer<typeof ZRequestRollback>;
+
+export const ZDecideRequest = z.object({
+  requestId: z.uuid(),
+  decision: z.enum(["approve", "reject"], "Approve or reject."),
+  comment: z.string().trim().max(2000, "Comment is limited to 2,000 characters.").default(""),
+});
+export type DecideRequest = z.infer<typeof ZDecideRequest>;
+
+export const ZBreakGlass = z.object({
+  requestId: z.uuid(),
+  justification: z.string().trim().min(20, "Break-glass needs a written justification of at least 20 characters.").max(2000),
+});
+export type BreakGlass = z.infer<typeof ZBreakGlass>;

@@ -11,6 +11,9 @@ import { ensureFirstAdmin, seedDemo } from "./lib/setup/bootstrap.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./lib/setup/demo-data.ts";
 import { createSocketServer } from "./lib/realtime/socket-server.ts";
 import { CLIENT_IP_HEADER } from "./lib/auth/options.ts";
+import { policyState } from "./lib/decisions/policy-registry.ts";
+import { formatPolicyError } from "./lib/policy/load.ts";
+import { sweepApprovals } from "./lib/approvals/sweep.ts";
 
 const log = (line: string) => console.log(line);
 const fail = (line: string): never => {
@@ -65,6 +68,12 @@ async function main() {
   });
   for (const m of migrated.applied) log(`applied migration ${m}`);
 
+  const policy = policyState();
+  if (!policy.active) {
+    await stopEmbedded();
+    return fail(`the decision-matrix policy does not load:\n  ${policy.errors.map(formatPolicyError).join("\n  ")}`);
+  }
+
   const secret = await authSecret(Boolean(embedded));
   setEnv("NEXTAUTH_SECRET", secret);
   const port = e.PORT;
@@ -107,11 +116,18 @@ async function main() {
     for (const u of DEMO_USERS) log(`  ${u.role.padEnd(13)} ${u.email}`);
   }
 
+  // Expire and escalate approval requests; every instance ticks, one sweeps at a time.
+  const sweeper = setInterval(() => {
+    sweepApprovals().catch((err: Error) => console.error(`[approvals] sweep failed: ${err.message}`));
+  }, 15_000);
+  sweeper.unref();
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping Rollcall`);
+    clearInterval(sweeper);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await sockets.close().catch(() => {});

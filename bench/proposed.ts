@@ -53,3 +53,21 @@ export async function listIncidentsBounded(f: IncidentFilters) {
   });
   return { items: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
 }
+
+/**
+ * PROPOSED search rule (measured with --try-fixes): trigram indexes cannot serve a substring shorter
+ * than 3 characters, so such a q only matches the incident key (exact), like the key branch of filterWhere.
+ */
+export const MIN_SUBSTRING = 3;
+
+export async function listIncidentsMinSearch(f: IncidentFilters) {
+  if (!f.q || f.q.length >= MIN_SUBSTRING) return listIncidentsBounded(f);
+  const where: Prisma.IncidentWhereInput = { AND: [filterWhere({ ...f, q: undefined }), { key: { equals: f.q.toUpperCase() } }] };
+  const rows = await db().incident.findMany({
+    where,
+    select: summarySelect,
+    orderBy: [{ detectedAt: "desc" }, { id: "desc" }],
+    take: f.limit + 1,
+  });
+  return { items: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+}

@@ -72,14 +72,14 @@ test.describe("user administration", () => {
 
     // Pushed by the socket (session:ended), not by the victim doing anything.
     await expect(victim.page).toHaveURL(/\/login/, { timeout: 5_000 });
-    await expect(victim.page.getByRole("alert")).toContainText("Sign in to continue.");
+    await expect(victim.page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toContainText("Sign in to continue.");
     await expectNotReloaded(victim.page);
     // Their old cookie no longer opens any page either.
     await victim.page.goto("/");
     await expect(victim.page).toHaveURL(/\/login/);
 
     await submitLogin(victim.page, user.email, user.password);
-    await expect(victim.page.getByRole("alert")).toContainText("Wrong email or password, or the account is deactivated.");
+    await expect(victim.page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toContainText("Wrong email or password, or the account is deactivated.");
     await expect(victim.page).toHaveURL(/\/login/);
   });
 

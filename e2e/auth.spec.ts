@@ -19,7 +19,7 @@ test.describe("signing in", () => {
 
   test("a wrong password shows an error and stays on the login page", async ({ page }) => {
     await submitLogin(page, USERS.oncall.email, "not-the-password");
-    await expect(page.getByRole("alert")).toContainText("Wrong email or password");
+    await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toContainText("Wrong email or password");
     await expect(page).toHaveURL(/\/login/);
     await expect(page.getByRole("heading", { name: "Command board" })).toHaveCount(0);
     // The real password still works afterwards: one failure does not lock the account.

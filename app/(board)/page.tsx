@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { boardIncidents } from "@/lib/incidents/queries";
+import { boardIncidents, isOverdue } from "@/lib/incidents/queries";
 import { SEVERITIES } from "@/lib/incidents/schemas";
 import { IncidentCard } from "@/components/incidents/incident-card";
 import { SeverityBadge } from "@/components/incidents/badges";
@@ -11,14 +11,17 @@ export const dynamic = "force-dynamic";
 
 export default async function BoardPage() {
   const user = await requireUser();
-  const incidents = await boardIncidents();
+  const now = new Date();
+  const all = await boardIncidents(now);
+  const overdue = all.filter((i) => isOverdue(i, now));
+  const incidents = all.filter((i) => !isOverdue(i, now));
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h1 className="text-2xl font-bold">Command board</h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            {incidents.length === 0 ? "No active incidents." : `${incidents.length} active incident${incidents.length === 1 ? "" : "s"}`}
+            {all.length === 0 ? "No active incidents." : `${all.length} active incident${all.length === 1 ? "" : "s"}${overdue.length ? `, ${overdue.length} past the response target` : ""}`}
           </p>
         </div>
         {can(user.role, "incident.declare") && (
@@ -27,6 +30,18 @@ export default async function BoardPage() {
           </Link>
         )}
       </div>
+      {overdue.length > 0 && (
+        <section aria-labelledby="sev-overdue" className="space-y-2">
+          <h2 id="sev-overdue" className="text-sm font-bold tracking-wide text-red-700 uppercase dark:text-red-400">
+            Overdue: no decision within the response time
+          </h2>
+          <ul className="space-y-2" data-testid="board-overdue">
+            {overdue.map((i) => (
+              <IncidentCard key={i.id} incident={i} />
+            ))}
+          </ul>
+        </section>
+      )}
       {SEVERITIES.map((sev) => {
         const group = incidents.filter((i) => i.severity === sev);
         if (group.length === 0) return null;
@@ -43,7 +58,7 @@ export default async function BoardPage() {
           </section>
         );
       })}
-      {incidents.length === 0 && (
+      {all.length === 0 && (
         <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
           All quiet. Declared incidents appear here the moment they are declared.
         </p>

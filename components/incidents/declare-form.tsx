@@ -1,5 +1,7 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { evaluate, type LoadedPolicy } from "@/lib/policy/evaluate";
+import { SeverityBadge } from "./badges";
 import { declareIncidentAction } from "@/lib/incidents/actions";
 import { initialState } from "@/lib/action-state";
 import { LIMITS, SEVERITIES } from "@/lib/incidents/schemas";
@@ -9,10 +11,16 @@ import { LocalDateTimeInput } from "@/components/ui/local-datetime-input";
 
 type Service = { id: string; name: string; tier: string };
 
-export function DeclareForm({ services }: { services: Service[] }) {
+export function DeclareForm({ services, loaded }: { services: Service[]; loaded: LoadedPolicy | null }) {
   const [state, action, pending] = useActionState(declareIncidentAction, initialState);
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
+  const [facts, setFacts] = useState({ triggerId: String(v.triggerId ?? ""), users: String(v.usersAffectedPct ?? ""), fix: String(v.timeToFixMinutes ?? ""), severity: String(v.severity ?? "") });
+  const [now] = useState(() => new Date());
+  const rec = loaded
+    ? evaluate(loaded, { trigger: facts.triggerId || null, usersAffectedPct: facts.users === "" ? null : Number(facts.users), timeToFixMinutes: facts.fix === "" ? null : Number(facts.fix) }, now)
+    : null;
+  const differs = Boolean(rec?.severity && facts.severity && rec.severity !== facts.severity);
   const chosen = new Set(Array.isArray(v.serviceIds) ? v.serviceIds : v.serviceIds ? [v.serviceIds] : []);
   // Re-mount with the submitted values so nothing typed is lost when the server refuses it.
   return (
@@ -21,8 +29,46 @@ export function DeclareForm({ services }: { services: Service[] }) {
       <Field label="Title" name="title" error={e.title} hint={`What is broken, in one line (max ${LIMITS.title}).`}>
         <TextInput name="title" defaultValue={String(v.title ?? "")} error={e.title} maxLength={LIMITS.title + 50} autoFocus />
       </Field>
+      {loaded && loaded.policy.triggers.length > 0 && (
+        <Field label="Trigger (decision matrix)" name="triggerId" error={e.triggerId} hint="Pick the row of the matrix that matches; the recommendation follows.">
+          <Select name="triggerId" defaultValue={facts.triggerId} error={e.triggerId} onChange={(ev) => setFacts({ ...facts, triggerId: ev.target.value })}>
+            <option value="">Other / not in the matrix</option>
+            {loaded.policy.triggers.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+      <div className="grid grid-cols-2 gap-3">
+        <Field label="Users affected (%)" name="usersAffectedPct" error={e.usersAffectedPct}>
+          <TextInput name="usersAffectedPct" inputMode="decimal" defaultValue={facts.users} error={e.usersAffectedPct} onChange={(ev) => setFacts({ ...facts, users: ev.target.value })} />
+        </Field>
+        <Field label="Time to fix (min)" name="timeToFixMinutes" error={e.timeToFixMinutes}>
+          <TextInput name="timeToFixMinutes" inputMode="numeric" defaultValue={facts.fix} error={e.timeToFixMinutes} onChange={(ev) => setFacts({ ...facts, fix: ev.target.value })} />
+        </Field>
+      </div>
+      {rec && (
+        <section aria-label="Recommendation" aria-live="polite" className="rounded-md border border-sky-300 bg-sky-50 p-3 text-sm dark:border-sky-800 dark:bg-sky-950/40">
+          {rec.severity ? (
+            <>
+              <p className="flex flex-wrap items-center gap-2 font-semibold">
+                Matrix recommends <SeverityBadge severity={rec.severity} /> {rec.scope?.label}
+                {rec.responseMinutes ? ` · respond within ${rec.responseMinutes} min` : ""}
+              </p>
+              <p className="mt-1">{rec.reasons.find((r) => r.decisive)?.text}</p>
+              <p className="mt-1 text-slate-600 dark:text-slate-400">
+                {rec.approval?.mode === "none" ? "On-call may start the rollback at once." : `Rollback needs approval by ${rec.approval?.roles.join(" or ")}.`}
+              </p>
+            </>
+          ) : (
+            <p>No matrix row matches yet. Choose a trigger, or assess the severity yourself.</p>
+          )}
+        </section>
+      )}
       <Field label="Severity" name="severity" error={e.severity}>
-        <Select name="severity" defaultValue={String(v.severity ?? "")} error={e.severity}>
+        <Select name="severity" defaultValue={facts.severity} error={e.severity} onChange={(ev) => setFacts({ ...facts, severity: ev.target.value })}>
           <option value="" disabled>
             Choose…
           </option>
@@ -33,7 +79,12 @@ export function DeclareForm({ services }: { services: Service[] }) {
           ))}
         </Select>
       </Field>
-      <Field label="Trigger" name="trigger" error={e.trigger} hint="What tripped it: an alert, a metric, a report.">
+      {(differs || e.severityReason) && (
+        <Field label="Why a different severity than the matrix?" name="severityReason" error={e.severityReason} hint="Recorded on the timeline.">
+          <TextInput name="severityReason" defaultValue={String(v.severityReason ?? "")} error={e.severityReason} />
+        </Field>
+      )}
+      <Field label="Trigger" name="trigger" error={e.trigger} hint="What tripped it: an alert, a metric, a report. Optional when a matrix trigger is chosen.">
         <TextInput name="trigger" defaultValue={String(v.trigger ?? "")} error={e.trigger} placeholder="Error rate > 5% for 5 minutes" />
       </Field>
       <fieldset className="space-y-2" aria-describedby={e.serviceIds ? "serviceIds-error" : undefined}>

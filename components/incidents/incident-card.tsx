@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { IncidentSummary } from "@/lib/incidents/queries";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { Countdown } from "@/components/ui/countdown";
 import { SEVERITY_STYLES, SeverityBadge, StatusBadge } from "./badges";
 
 export function IncidentCard({ incident }: { incident: IncidentSummary }) {
@@ -19,9 +20,13 @@ export function IncidentCard({ incident }: { incident: IncidentSummary }) {
           </span>
         </div>
         <p className="mt-2 text-base font-semibold break-words">{incident.title}</p>
-        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-600 dark:text-slate-400">
+        <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-sm text-slate-600 dark:text-slate-400">
           <span>{incident.services.map((s) => s.service.name).join(", ") || "No services"}</span>
           <span>Commander: {incident.commander?.name ?? "unassigned"}</span>
+          {incident.respondBy && !incident.decidedAt && (incident.status === "detected" || incident.status === "investigating") && (
+            <Countdown deadline={incident.respondBy.toISOString()} label="Decide" />
+          )}
+          {incident.flaggedForReview && <span className="rounded bg-red-700 px-2 py-0.5 text-xs font-bold text-white">Break-glass: review</span>}
         </div>
       </Link>
     </li>

@@ -26,6 +26,25 @@ function describe(e: Event): { title: string; body?: string } {
     }
     case "note":
       return { title: "Note", body: str("note") };
+    case "decision":
+      return {
+        title: `Decision matrix: ${str("severity") || "no recommendation"}${str("scope") ? ` · ${str("scope")}` : ""}${p.responseMinutes ? ` · respond within ${String(p.responseMinutes)} min` : ""}`,
+        body: Array.isArray(p.reasons) ? (p.reasons as string[]).join(" ") : undefined,
+      };
+    case "severity_override":
+      return { title: `Severity set to ${str("chosen")} (matrix recommended ${str("recommended")})`, body: str("reason") };
+    case "rollback_requested":
+      return { title: `Rollback requested: ${str("scope")} → ${str("target")}`, body: `${str("reason")}${str("gate") !== "none" ? ` · needs ${Array.isArray(p.approverRoles) ? p.approverRoles.join(" or ") : ""}` : ""}` };
+    case "rollback_approved":
+      return { title: p.decision === "approve" ? (p.final ? "Rollback approved" : `Approval ${String(p.approvals)}/${String(p.quorum)}`) : "Rollback started (no approval needed)", body: str("comment") || str("note") || undefined };
+    case "rollback_rejected":
+      return { title: "Rollback rejected", body: str("comment") || undefined };
+    case "rollback_expired":
+      return { title: "Rollback request expired undecided" };
+    case "rollback_escalated":
+      return { title: `Escalated to ${str("to")}`, body: [str("contact"), Array.isArray(p.approverRoles) ? `may decide: ${p.approverRoles.join(", ")}` : ""].filter(Boolean).join(" · ") };
+    case "break_glass":
+      return { title: "BREAK-GLASS: approval gate overridden", body: str("justification") };
     default:
       return { title: e.kind.replace(/_/g, " ") };
   }
@@ -37,8 +56,9 @@ export function Timeline({ events }: { events: Event[] }) {
     <ol className="relative space-y-4 border-l-2 border-slate-200 pl-4 dark:border-slate-800" aria-label="Timeline">
       {events.map((e) => {
         const d = describe(e);
+        const loud = e.kind === "break_glass";
         return (
-          <li key={e.id.toString()} className="relative">
+          <li key={e.id.toString()} className={`relative ${loud ? "rounded-md bg-red-50 p-2 ring-2 ring-red-600 dark:bg-red-950" : ""}`}>
             <span aria-hidden className="absolute top-1.5 -left-[23px] h-3 w-3 rounded-full border-2 border-white bg-slate-400 dark:border-slate-950" />
             <div className="flex flex-wrap items-baseline gap-x-2 text-sm">
               <span className="font-semibold">{d.title}</span>

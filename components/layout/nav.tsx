@@ -3,10 +3,12 @@ import { LiveStatus } from "@/components/realtime/live-provider";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { ROLE_LABELS, can, type RoleName } from "@/lib/auth/permissions";
 
-export function Nav({ user }: { user: { name: string; role: RoleName } }) {
+export function Nav({ user, pending }: { user: { name: string; role: RoleName }; pending: number }) {
   const links = [
     { href: "/", label: "Board" },
     { href: "/incidents", label: "Incidents" },
+    ...(can(user.role, "rollback.decide") || can(user.role, "rollback.request") ? [{ href: "/approvals", label: "Approvals", count: pending }] : []),
+    { href: "/matrix", label: "Matrix" },
     { href: "/services", label: "Services" },
     ...(can(user.role, "user.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
   ];
@@ -20,6 +22,11 @@ export function Nav({ user }: { user: { name: string; role: RoleName } }) {
           {links.map((l) => (
             <Link key={l.href} href={l.href} className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
               {l.label}
+              {"count" in l && l.count ? (
+                <span aria-label={`${l.count} waiting`} className="ml-1.5 rounded-full bg-red-700 px-1.5 py-0.5 text-xs font-bold text-white">
+                  {l.count}
+                </span>
+              ) : null}
             </Link>
           ))}
         </nav>

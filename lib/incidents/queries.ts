@@ -11,22 +11,30 @@ const summarySelect = {
   detectedAt: true,
   updatedAt: true,
   commander: { select: { name: true } },
-  services: { select: { service: { select: { id: true, name: true } } } },
+  services: { select: { service: { select: { id: true, name: true, lastKnownGoodVersion: true } } } },
+  respondBy: true,
+  decidedAt: true,
+  flaggedForReview: true,
 } satisfies Prisma.IncidentSelect;
 
 export type IncidentSummary = Prisma.IncidentGetPayload<{ select: typeof summarySelect }>;
 
 const SEVERITY_ORDER = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 } as const;
 
-/** Active incidents for the command board, most severe first, then oldest first. */
-export async function boardIncidents(): Promise<IncidentSummary[]> {
+/** Past its response target with no decision yet. */
+export function isOverdue(i: Pick<IncidentSummary, "respondBy" | "decidedAt" | "status">, now: Date): boolean {
+  return i.respondBy !== null && i.decidedAt === null && i.respondBy < now && (i.status === "detected" || i.status === "investigating");
+}
+
+/** Active incidents for the command board: overdue first, then most severe, then oldest. */
+export async function boardIncidents(now = new Date()): Promise<IncidentSummary[]> {
   const rows = await db().incident.findMany({
     where: { status: { in: ACTIVE_STATUSES } },
     select: summarySelect,
     orderBy: [{ detectedAt: "asc" }],
     take: 500,
   });
-  return rows.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return rows.sort((a, b) => Number(isOverdue(b, now)) - Number(isOverdue(a, now)) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 
 type Cursor = { at: string; id: string };
@@ -101,6 +109,11 @@ export async function getIncident(key: string) {
       summary: true,
       trigger: true,
       version: true,
+      decision: true,
+      policyVersion: true,
+      respondBy: true,
+      severityOverride: true,
+      flaggedForReview: true,
       usersAffected: true,
       revenueImpactCents: true,
       dataLoss: true,

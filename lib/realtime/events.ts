@@ -11,7 +11,19 @@ export type IncidentChanged = {
   at: string;
 };
 
+export type ApprovalChanged = {
+  requestId: string;
+  incidentKey: string;
+  incidentTitle: string;
+  severity: string;
+  kind: "requested" | "approved" | "rejected" | "voted" | "expired" | "escalated" | "overridden";
+  status: string;
+  by: string;
+  at: string;
+};
+
 export type ServerToClientEvents = {
+  "approval:changed": (e: ApprovalChanged) => void;
   "incident:changed": (e: IncidentChanged) => void;
   "service:changed": (e: { id: string; at: string }) => void;
   "session:ended": (e: { reason: string }) => void;
@@ -28,4 +40,5 @@ export const rooms = {
   board: "board",
   incident: (key: string) => `incident:${key}`,
   user: (id: string) => `user:${id}`,
+  approvals: (role: string) => `approvals:${role}`,
 };

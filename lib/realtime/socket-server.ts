@@ -70,6 +70,7 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
     const { userId, role } = socket.data;
     void socket.join(rooms.user(userId));
     if (can(role, "incident.read")) void socket.join(rooms.board);
+    if (can(role, "rollback.decide")) void socket.join(rooms.approvals(role));
     socket.on("incident:watch", (key) => {
       if (typeof key !== "string" || !/^INC-\d{4}-\d{1,9}$/.test(key) || !can(role, "incident.read")) return;
       void socket.join(rooms.incident(key));

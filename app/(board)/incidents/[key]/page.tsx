@@ -8,6 +8,14 @@ import { Timeline } from "@/components/incidents/timeline";
 import { WatchIncident } from "@/components/realtime/live-provider";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Card } from "@/components/ui/card";
+import { randomUUID } from "node:crypto";
+import { DecisionPanel } from "@/components/approvals/decision-panel";
+import { RequestRollbackForm } from "@/components/approvals/request-form";
+import { RequestCard } from "@/components/approvals/request-card";
+import { toCard } from "@/components/approvals/to-card";
+import { canDecide, requestsForIncident } from "@/lib/approvals/queries";
+import { policyState } from "@/lib/decisions/policy-registry";
+import type { DecisionJson } from "@/lib/decisions/decide";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +28,13 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const { key } = await params;
   const incident = await getIncident(decodeURIComponent(key));
   if (!incident) notFound();
+  const requests = await requestsForIncident(incident.key);
+  const policy = policyState().active;
+  const decision = incident.decision as DecisionJson | null;
+  const pendingRequest = requests.find((r) => r.status === "pending");
+  const role = user.role;
+  const mayRequest =
+    can(role, "rollback.request") && !pendingRequest && incident.status !== "resolved" && incident.status !== "closed" && (decision?.initiators.includes(role) ?? true);
 
   const milestones = [
     ["Detected", incident.detectedAt],
@@ -49,6 +64,12 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
+          {decision && (
+            <Card aria-labelledby="decision-h">
+              <h2 id="decision-h" className="mb-3 font-semibold">Decision matrix</h2>
+              <DecisionPanel decision={decision} decidedAt={incident.decidedAt} override={incident.severityOverride} />
+            </Card>
+          )}
           <Card aria-labelledby="milestones">
             <h2 id="milestones" className="mb-3 font-semibold">Milestones</h2>
             <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
@@ -71,6 +92,26 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
           </Card>
         </div>
         <div className="order-first space-y-6 lg:order-none">
+          <Card aria-labelledby="rollback-h">
+            <h2 id="rollback-h" className="mb-3 font-semibold">Rollback</h2>
+            <div className="space-y-3">
+              {requests.map((r) => (
+                <RequestCard key={r.id} r={toCard(r)} canDecide={canDecide(user, r)} canBreakGlass={can(role, "rollback.breakglass")} />
+              ))}
+              {mayRequest && policy && (
+                <RequestRollbackForm
+                  incidentKey={incident.key}
+                  idempotencyKey={randomUUID()}
+                  scopes={policy.policy.scopes}
+                  defaultScope={decision?.scope?.id ?? null}
+                  defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).filter(Boolean).join(", ")}
+                  defaultRunbook={decision?.runbook ?? ""}
+                  gateOpen={decision?.approval?.mode === "none"}
+                />
+              )}
+              {!mayRequest && requests.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No rollback requested.</p>}
+            </div>
+          </Card>
           {can(user.role, "incident.changeStatus") && (
             <Card aria-labelledby="status-h">
               <h2 id="status-h" className="mb-3 font-semibold">Status</h2>

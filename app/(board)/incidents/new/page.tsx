@@ -3,6 +3,7 @@ import { can } from "@/lib/auth/permissions";
 import { listServices } from "@/lib/services/queries";
 import { DeclareForm } from "@/components/incidents/declare-form";
 import { Card } from "@/components/ui/card";
+import { policyState } from "@/lib/decisions/policy-registry";
 
 export const metadata = { title: "Declare incident" };
 
@@ -17,11 +18,12 @@ export default async function NewIncidentPage() {
     );
   }
   const services = await listServices();
+  const active = policyState().active;
   return (
     <div className="mx-auto max-w-2xl space-y-4">
       <h1 className="text-2xl font-bold">Declare an incident</h1>
       <Card>
-        <DeclareForm services={services} />
+        <DeclareForm services={services} loaded={active ? { policy: active.policy, version: active.version } : null} />
       </Card>
     </div>
   );

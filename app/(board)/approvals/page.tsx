@@ -1,0 +1,63 @@
+import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { canDecide, inbox } from "@/lib/approvals/queries";
+import { RequestCard } from "@/components/approvals/request-card";
+import { toCard } from "@/components/approvals/to-card";
+import { NotificationToggle } from "@/components/approvals/notification-toggle";
+
+export const metadata = { title: "Approvals" };
+export const dynamic = "force-dynamic";
+
+export default async function ApprovalsPage() {
+  const user = await requireUser();
+  const { decide, mine, recent } = await inbox(user);
+  const breakGlass = can(user.role, "rollback.breakglass");
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-bold">Approvals</h1>
+        <NotificationToggle />
+      </div>
+      <section aria-labelledby="to-decide" className="space-y-3">
+        <h2 id="to-decide" className="text-lg font-semibold">
+          Waiting for you ({decide.length})
+        </h2>
+        {decide.length === 0 ? (
+          <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">Nothing to decide. New requests appear here live.</p>
+        ) : (
+          <ul className="space-y-3" aria-label="Requests to decide">
+            {decide.map((r) => (
+              <li key={r.id}>
+                <RequestCard r={toCard(r)} canDecide={canDecide(user, r)} canBreakGlass={false} showIncident />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {mine.length > 0 && (
+        <section aria-labelledby="mine" className="space-y-3">
+          <h2 id="mine" className="text-lg font-semibold">Your requests waiting for others</h2>
+          <ul className="space-y-3">
+            {mine.map((r) => (
+              <li key={r.id}>
+                <RequestCard r={toCard(r)} canDecide={false} canBreakGlass={breakGlass} showIncident />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {recent.length > 0 && (
+        <section aria-labelledby="recent" className="space-y-3">
+          <h2 id="recent" className="text-lg font-semibold">Decided in the last 24 hours</h2>
+          <ul className="space-y-3">
+            {recent.map((r) => (
+              <li key={r.id}>
+                <RequestCard r={toCard(r)} canDecide={false} canBreakGlass={false} showIncident />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+import { db, type Tx } from "../db/client.ts";
+import { actorLabel, actorRole, type Ctx } from "../auth/actor.ts";
+import { assertCan } from "../auth/guard.ts";
+import { AppError } from "../errors.ts";
+import { recordIncidentChange } from "../incidents/record.ts";
+import { approvalEvent, startRollback } from "./request-rollback.ts";
+import { ZBreakGlass, ZDecideRequest } from "./schemas.ts";
+
+const incidentSelect = {
+  id: true, key: true, title: true, status: true, acknowledgedAt: true, decidedAt: true,
+  rollbackStartedAt: true, rollbackCompletedAt: true, resolvedAt: true,
+} as const;
+
+/** Locks the request row: concurrent deciders queue here, so exactly one of them decides. */
+async function lockPending(tx: Tx, requestId: string, now: Date) {
+  await tx.$queryRaw`select 1 from "RollbackRequest" where "id" = ${requestId}::uuid for update`;
+  const req = await tx.rollbackRequest.findUnique({
+    where: { id: requestId },
+    include: { incident: { select: incidentSelect }, votes: { select: { userId: true, approve: true } } },
+  });
+  if (!req) throw new AppError("NOT_FOUND", "That rollback request does not exist.");
+  if (req.status !== "pending") throw new AppError("CONFLICT", `This request was already ${req.status}.`);
+  if (req.expiresAt && req.expiresAt <= now) throw new AppError("CONFLICT", "This request has expired; request the rollback again.");
+  return req;
+}
+
+export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  assertCan(ctx.actor, "rollback.decide");
+  const parsed = ZDecideRequest.safeParse(input);
+  if (!parsed.success) throw AppError.validation(parsed.error);
+  const { requestId, decision, comment } = parsed.data;
+  if (ctx.actor.type !== "user") throw new AppError("FORBIDDEN", "Only a signed-in person can approve or reject.");
+  const actor = ctx.actor;
+  const role = actorRole(actor)!;
+  const now = new Date();
+
+  const out = await db().$transaction(async (tx) => {
+    const req = await lockPending(tx, requestId, now);
+    if (!req.approverRoles.includes(role)) {
+      throw new AppError("FORBIDDEN", `Only ${req.approverRoles.join(" or ")} may decide this ${req.severity} request.`);
+    }
+    if (req.requestedById === actor.id && !req.selfApproval) {
+      throw new AppError("FORBIDDEN", "You cannot decide your own request: the policy requires a second person.");
+    }
+    if (req.votes.some((v) => v.userId === actor.id)) throw new AppError("CONFLICT", "You have already voted on this request.");
+    await tx.approvalVote.create({ data: { requestId, userId: actor.id, role, approve: decision === "approve", comment } });
+    const approvals = req.votes.filter((v) => v.approve).length + (decision === "approve" ? 1 : 0);
+    const status = decision === "reject" ? "rejected" : approvals >= req.quorum ? "approved" : "pending";
+    if (status !== "pending") await tx.rollbackRequest.update({ where: { id: requestId }, data: { status, decidedAt: now } });
+    const payload = { requestId, decision, comment, role, approvals, quorum: req.quorum, policyVersion: req.policyVersion };
+    await recordIncidentChange(tx, ctx, {
+      incidentId: req.incident.id,
+      incidentKey: req.incident.key,
+      kind: status === "rejected" ? "rollback_rejected" : "rollback_approved",
+      payload: { ...payload, final: status !== "pending" },
+      action: `rollback.${decision}`,
+      before: { status: "pending" },
+      after: { status, comment, approvals },
+    });
+    if (status === "approved") await startRollback(tx, ctx, req.incident, now, { requestId });
+    return { status, req };
+  });
+
+  approvalEvent(
+    {
+      requestId,
+      incidentKey: out.req.incident.key,
+      incidentTitle: out.req.incident.title,
+      severity: out.req.severity,
+      kind: out.status === "pending" ? "voted" : out.status === "approved" ? "approved" : "rejected",
+      status: out.status,
+      by: actorLabel(actor),
+    },
+    out.req.approverRoles,
+  );
+  return { status: out.status };
+}
+
+/** An on-call engineer overrides a pending gate with a written justification; flagged for review. */
+export async function breakGlass({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  assertCan(ctx.actor, "rollback.breakglass");
+  const parsed = ZBreakGlass.safeParse(input);
+  if (!parsed.success) throw AppError.validation(parsed.error);
+  const { requestId, justification } = parsed.data;
+  const now = new Date();
+
+  const req = await db().$transaction(async (tx) => {
+    const req = await lockPending(tx, requestId, now);
+    await tx.rollbackRequest.update({ where: { id: requestId }, data: { status: "overridden", decidedAt: now, breakGlassReason: justification } });
+    await tx.incident.update({ where: { id: req.incident.id }, data: { flaggedForReview: true } });
+    await recordIncidentChange(tx, ctx, {
+      incidentId: req.incident.id,
+      incidentKey: req.incident.key,
+      kind: "break_glass",
+      payload: { requestId, justification, bypassed: req.approverRoles, policyVersion: req.policyVersion },
+      action: "rollback.break_glass",
+      before: { status: "pending" },
+      after: { status: "overridden", justification, flaggedForReview: true },
+    });
+    await startRollback(tx, ctx, req.incident, now, { requestId, breakGlass: true });
+    return req;
+  });
+
+  approvalEvent(
+    { requestId, incidentKey: req.incident.key, incidentTitle: req.incident.title, severity: req.severity, kind: "overridden", status: "overridden", by: actorLabel(ctx.actor) },
+    req.approverRoles,
+  );
+  return { status: "overridden" as const };
+}

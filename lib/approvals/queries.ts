@@ -1,0 +1,65 @@
+import { db } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import type { SessionUser } from "../auth/session.ts";
+
+const requestSelect = {
+  id: true,
+  status: true,
+  severity: true,
+  scope: true,
+  target: true,
+  runbook: true,
+  reason: true,
+  gate: true,
+  approverRoles: true,
+  quorum: true,
+  selfApproval: true,
+  expiresAt: true,
+  escalationLevel: true,
+  breakGlassReason: true,
+  policyVersion: true,
+  createdAt: true,
+  decidedAt: true,
+  requestedById: true,
+  requestedBy: { select: { name: true } },
+  requesterRole: true,
+  incident: { select: { key: true, title: true, severity: true, status: true, decision: true } },
+  votes: { orderBy: { createdAt: "asc" }, select: { id: true, approve: true, comment: true, role: true, createdAt: true, user: { select: { name: true } } } },
+} satisfies Prisma.RollbackRequestSelect;
+
+export type RequestView = Prisma.RollbackRequestGetPayload<{ select: typeof requestSelect }>;
+
+function decidableWhere(user: SessionUser): Prisma.RollbackRequestWhereInput {
+  return {
+    status: "pending",
+    approverRoles: { has: user.role },
+    OR: [{ selfApproval: true }, { requestedById: { not: user.id } }],
+  };
+}
+
+/** What the signed-in user may decide now, most urgent first; and what they asked for themselves. */
+export async function inbox(user: SessionUser) {
+  const [decide, mine, recent] = await Promise.all([
+    db().rollbackRequest.findMany({ where: decidableWhere(user), select: requestSelect, orderBy: [{ expiresAt: "asc" }] }),
+    db().rollbackRequest.findMany({ where: { requestedById: user.id, status: "pending" }, select: requestSelect, orderBy: { createdAt: "desc" } }),
+    db().rollbackRequest.findMany({
+      where: { status: { not: "pending" }, decidedAt: { gte: new Date(Date.now() - 24 * 3600_000) }, OR: [{ approverRoles: { has: user.role } }, { requestedById: user.id }] },
+      select: requestSelect,
+      orderBy: { decidedAt: "desc" },
+      take: 20,
+    }),
+  ]);
+  return { decide, mine, recent };
+}
+
+export function pendingCount(user: SessionUser): Promise<number> {
+  return db().rollbackRequest.count({ where: decidableWhere(user) });
+}
+
+export function requestsForIncident(incidentKey: string) {
+  return db().rollbackRequest.findMany({ where: { incident: { key: incidentKey } }, select: requestSelect, orderBy: { createdAt: "desc" }, take: 20 });
+}
+
+export function canDecide(user: SessionUser, r: Pick<RequestView, "status" | "approverRoles" | "selfApproval" | "requestedById">): boolean {
+  return r.status === "pending" && r.approverRoles.includes(user.role) && (r.selfApproval || r.requestedById !== user.id);
+}

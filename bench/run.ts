@@ -210,9 +210,11 @@ async function main() {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   let cases: Case[];
+  let statusMix = "";
   try {
     const stats = await admin.query<{ n: string; status: string }>(`select status::text, count(*) n from "Incident" group by 1 order by 1`);
-    say(`status mix: ${stats.rows.map((r) => `${r.status}=${r.n}`).join(" ")}`);
+    statusMix = stats.rows.map((r) => `${r.status}=${r.n}`).join(" ");
+    say(`status mix: ${statusMix}`);
     const at = await admin.query<{ id: string; detectedAt: Date }>(
       `select id, "detectedAt" from "Incident" order by "detectedAt" desc, id desc offset $1 limit 1`,
       [(DEEP_PAGE - 1) * LIMIT - 1],
@@ -347,7 +349,7 @@ async function main() {
       `\n## ${new Date().toISOString()} — listIncidents, ${seeded.incidents.toLocaleString("en")} incidents${TRY_FIXES ? " (--try-fixes)" : ""}\n`,
       `- Machine: ${machineLine}`,
       `- PostgreSQL settings: ${machine.pgSettings}`,
-      `- Dataset: ${seeded.incidents.toLocaleString("en")} incidents over 730 days, ${seeded.incidentServices.toLocaleString("en")} IncidentService rows, 5 services, loaded in ${(seeded.ms / 1000).toFixed(1)} s then ANALYZEd; page size ${LIMIT}`,
+      `- Dataset: ${seeded.incidents.toLocaleString("en")} incidents over 730 days, ${seeded.incidentServices.toLocaleString("en")} IncidentService rows, 5 services, loaded in ${(seeded.ms / 1000).toFixed(1)} s then ANALYZEd; page size ${LIMIT}; status mix ${statusMix}`,
       `- Method: real \`listIncidents()\` through Prisma + @prisma/adapter-pg; ${WARMUP} warm-up runs per case, then ${before[0]!.samples.length} interleaved rounds; median and p95 (nearest rank) of wall time per call (includes Prisma's follow-up queries for commander and services)`,
       "",
       main.markdown,

@@ -19,11 +19,13 @@ export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 /** A plain fixed-width table for stdout and a Markdown table for RESULTS.md. */
 export function table(headers: string[], rows: string[][]): { text: string; markdown: string } {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  // Numbers (and ratios) align right, text aligns left.
+  const numeric = headers.map((_, i) => rows.every((r) => /^[\d.,×\s-]*$/.test(r[i] ?? "")));
+  const line = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
   const text = [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
   const md = [
     `| ${headers.join(" | ")} |`,
-    `|${headers.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+    `|${headers.map((_, i) => (numeric[i] ? "---:" : "---")).join("|")}|`,
     ...rows.map((r) => `| ${r.join(" | ")} |`),
   ].join("\n");
   return { text, markdown: md };

@@ -1,12 +1,13 @@
 import type { RequestView } from "@/lib/approvals/queries";
 import type { RequestCardData } from "./request-card";
 
-export function toCard(r: RequestView): RequestCardData {
+/** scopeLabels: the active policy's scope labels, so people read "Application rollback", not an id. */
+export function toCard(r: RequestView, scopeLabels: Record<string, string> = {}): RequestCardData {
   return {
     id: r.id,
     status: r.status,
     severity: r.severity,
-    scope: r.scope,
+    scope: scopeLabels[r.scope] ?? r.scope,
     target: r.target,
     runbook: r.runbook,
     reason: r.reason,

@@ -58,6 +58,10 @@ export function policyState(): PolicyState {
   return g.__rollcallPolicy;
 }
 
+export function scopeLabels(): Record<string, string> {
+  return Object.fromEntries(policyState().active?.policy.scopes.map((s) => [s.id, s.label]) ?? []);
+}
+
 /** The active policy; throws only when no valid policy was ever loaded. */
 export function activePolicy(): LoadedPolicy {
   const s = policyState();

@@ -4,6 +4,7 @@ import { canDecide, inbox } from "@/lib/approvals/queries";
 import { RequestCard } from "@/components/approvals/request-card";
 import { toCard } from "@/components/approvals/to-card";
 import { NotificationToggle } from "@/components/approvals/notification-toggle";
+import { scopeLabels } from "@/lib/decisions/policy-registry";
 
 export const metadata = { title: "Approvals" };
 export const dynamic = "force-dynamic";
@@ -12,6 +13,7 @@ export default async function ApprovalsPage() {
   const user = await requireUser();
   const { decide, mine, recent } = await inbox(user);
   const breakGlass = can(user.role, "rollback.breakglass");
+  const labels = scopeLabels();
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -28,7 +30,7 @@ export default async function ApprovalsPage() {
           <ul className="space-y-3" aria-label="Requests to decide">
             {decide.map((r) => (
               <li key={r.id}>
-                <RequestCard r={toCard(r)} canDecide={canDecide(user, r)} canBreakGlass={false} showIncident />
+                <RequestCard r={toCard(r, labels)} canDecide={canDecide(user, r)} canBreakGlass={false} showIncident />
               </li>
             ))}
           </ul>
@@ -40,7 +42,7 @@ export default async function ApprovalsPage() {
           <ul className="space-y-3">
             {mine.map((r) => (
               <li key={r.id}>
-                <RequestCard r={toCard(r)} canDecide={false} canBreakGlass={breakGlass} showIncident />
+                <RequestCard r={toCard(r, labels)} canDecide={false} canBreakGlass={breakGlass} showIncident />
               </li>
             ))}
           </ul>
@@ -52,7 +54,7 @@ export default async function ApprovalsPage() {
           <ul className="space-y-3">
             {recent.map((r) => (
               <li key={r.id}>
-                <RequestCard r={toCard(r)} canDecide={false} canBreakGlass={false} showIncident />
+                <RequestCard r={toCard(r, labels)} canDecide={false} canBreakGlass={false} showIncident />
               </li>
             ))}
           </ul>

@@ -14,7 +14,7 @@ import { RequestRollbackForm } from "@/components/approvals/request-form";
 import { RequestCard } from "@/components/approvals/request-card";
 import { toCard } from "@/components/approvals/to-card";
 import { canDecide, requestsForIncident } from "@/lib/approvals/queries";
-import { policyState } from "@/lib/decisions/policy-registry";
+import { policyState, scopeLabels } from "@/lib/decisions/policy-registry";
 import type { DecisionJson } from "@/lib/decisions/decide";
 
 export const dynamic = "force-dynamic";
@@ -96,7 +96,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
             <h2 id="rollback-h" className="mb-3 font-semibold">Rollback</h2>
             <div className="space-y-3">
               {requests.map((r) => (
-                <RequestCard key={r.id} r={toCard(r)} canDecide={canDecide(user, r)} canBreakGlass={can(role, "rollback.breakglass")} />
+                <RequestCard key={r.id} r={toCard(r, scopeLabels())} canDecide={canDecide(user, r)} canBreakGlass={can(role, "rollback.breakglass")} />
               ))}
               {mayRequest && policy && (
                 <RequestRollbackForm

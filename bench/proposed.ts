@@ -1,6 +1,7 @@
 import { db } from "../lib/db/client.ts";
 import type { Prisma } from "../lib/db/generated/client.ts";
 import { filterWhere } from "../lib/incidents/queries.ts";
+import { summarySelect } from "./select.ts";
 import type { IncidentFilters } from "../lib/incidents/schemas.ts";
 
 /**
@@ -10,18 +11,6 @@ import type { IncidentFilters } from "../lib/incidents/schemas.ts";
  * on the (detectedAt desc, id desc) index, walking every row before the cursor; the extra AND term
  * becomes an Index Cond, so the scan starts at the cursor and page N costs what page 1 costs.
  */
-const summarySelect = {
-  id: true,
-  key: true,
-  title: true,
-  severity: true,
-  status: true,
-  detectedAt: true,
-  updatedAt: true,
-  commander: { select: { name: true } },
-  services: { select: { service: { select: { id: true, name: true } } } },
-} satisfies Prisma.IncidentSelect;
-
 function decodeCursor(s: string | undefined): { at: string; id: string } | null {
   if (!s) return null;
   try {

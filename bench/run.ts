@@ -28,6 +28,7 @@ import { seed, WORDS, type SeedResult } from "./dataset.ts";
 import { describeMachine } from "./machine.ts";
 import { listIncidentsByOffset } from "./offset.ts";
 import { listIncidentsBounded, listIncidentsMinSearch, MIN_SUBSTRING } from "./proposed.ts";
+import { shapeOf } from "./select.ts";
 import { mainPlan, parsePlans, summarise, withAutoExplain, type Plan } from "./explain.ts";
 import { fmt, median, percentile, ratio, table } from "./stats.ts";
 
@@ -224,6 +225,14 @@ async function main() {
     cases = buildCases(seeded.serviceIds, encodeCursor(row));
   } finally {
     await admin.end();
+  }
+
+  // The baseline must fetch what listIncidents fetches (bench/select.ts copies the unexported summarySelect).
+  const [realRow, baseRow] = [(await listIncidents(filters({}))).items[0], (await listIncidentsByOffset(filters({}), 1)).items[0]];
+  if (realRow?.id !== baseRow?.id || shapeOf(realRow).join() !== shapeOf(baseRow).join()) {
+    throw new Error(
+      `bench/select.ts no longer matches summarySelect in lib/incidents/queries.ts:\n  listIncidents: ${shapeOf(realRow).join(" ")}\n  bench copy:    ${shapeOf(baseRow).join(" ")}`,
+    );
   }
 
   // Correctness guard: the keyset deep page must be exactly the OFFSET deep page, and every filtered case must return rows or (no match) none.

@@ -39,6 +39,7 @@ export function LiveProvider({ children }: { children: React.ReactNode }) {
       refresh();
     });
     s.on("service:changed", refresh);
+    s.on("run:changed", refresh);
     s.on("approval:changed", (e) => {
       refresh();
       // A new request for someone who may decide it: a browser notification if they allowed it.

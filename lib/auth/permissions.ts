@@ -16,6 +16,9 @@ export const ACTIONS = [
   "rollback.decide",
   "rollback.breakglass",
   "policy.read",
+  "run.start",
+  "run.operate",
+  "run.log.read",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -32,6 +35,9 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "rollback.request",
     "rollback.decide",
     "rollback.breakglass",
+    "run.start",
+    "run.operate",
+    "run.log.read",
   ],
   teamlead: [
     "incident.read",
@@ -44,8 +50,11 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "rollback.request",
     "rollback.decide",
     "rollback.breakglass",
+    "run.start",
+    "run.operate",
+    "run.log.read",
   ],
-  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide"],
+  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read"],
   admin: [...ACTIONS],
 };
 

@@ -2,7 +2,7 @@ import { db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { ACTIVE_STATUSES, type IncidentFilters } from "./schemas.ts";
 
-const summarySelect = {
+export const summarySelect = {
   id: true,
   key: true,
   title: true,
@@ -60,7 +60,10 @@ export function filterWhere(f: IncidentFilters): Prisma.IncidentWhereInput {
   else if (f.status) where.push({ status: f.status });
   if (f.severity) where.push({ severity: f.severity });
   if (f.service) where.push({ services: { some: { serviceId: f.service } } });
-  if (f.q) {
+  if (f.q && f.q.length < 3) {
+    // Trigram indexes need 3 characters; shorter text can only be (the end of) a key.
+    where.push({ OR: [{ key: { equals: f.q.toUpperCase() } }, { key: { endsWith: `-${f.q}` } }] });
+  } else if (f.q) {
     where.push({
       OR: [
         { key: { equals: f.q.toUpperCase() } },
@@ -79,6 +82,8 @@ export async function listIncidents(f: IncidentFilters) {
     ? {
         AND: [
           filterWhere(f),
+          // The lte bound lets PostgreSQL start the index scan at the cursor instead of filtering.
+          { detectedAt: { lte: new Date(cursor.at) } },
           {
             OR: [
               { detectedAt: { lt: new Date(cursor.at) } },

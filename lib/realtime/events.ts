@@ -22,7 +22,16 @@ export type ApprovalChanged = {
   at: string;
 };
 
+export type RunChanged = {
+  runId: string;
+  incidentKey: string | null;
+  kind: "started" | "step" | "log" | "finished" | "paused";
+  status: string;
+  at: string;
+};
+
 export type ServerToClientEvents = {
+  "run:changed": (e: RunChanged) => void;
   "approval:changed": (e: ApprovalChanged) => void;
   "incident:changed": (e: IncidentChanged) => void;
   "service:changed": (e: { id: string; at: string }) => void;
@@ -41,4 +50,5 @@ export const rooms = {
   incident: (key: string) => `incident:${key}`,
   user: (id: string) => `user:${id}`,
   approvals: (role: string) => `approvals:${role}`,
+  run: (id: string) => `run:${id}`,
 };

@@ -1,0 +1,53 @@
+import type { Db } from "../db/client.ts";
+
+type Line = { stream: string; text: string; at: Date };
+
+/**
+ * Collects a step's output and writes it in chunks every `intervalMs`, so a chatty process
+ * costs a few inserts a second and a crash loses at most the last interval.
+ */
+export class LogBuffer {
+  private pending: Line[] = [];
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly stepRunId: string,
+    private readonly attempt: number,
+    private readonly onFlush: (lines: number) => void,
+    intervalMs = 250,
+    private readonly maxChunk = 16_000,
+  ) {
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+  }
+
+  push(stream: string, text: string) {
+    if (!text) return;
+    this.pending.push({ stream, text, at: new Date() });
+  }
+
+  flush(): Promise<void> {
+    const lines = this.pending;
+    if (lines.length === 0) return this.flushing;
+    this.pending = [];
+    // Consecutive lines of one stream become one row, capped in size.
+    const rows: Line[] = [];
+    for (const l of lines) {
+      const last = rows.at(-1);
+      if (last && last.stream === l.stream && last.text.length + l.text.length < this.maxChunk) last.text += l.text;
+      else rows.push({ ...l });
+    }
+    this.flushing = this.flushing.then(async () => {
+      await this.db.stepLog.createMany({ data: rows.map((r) => ({ stepRunId: this.stepRunId, attempt: this.attempt, stream: r.stream, text: r.text, at: r.at })) });
+      this.onFlush(rows.length);
+    }).catch((err: Error) => console.error(`[runs] could not write log: ${err.message}`));
+    return this.flushing;
+  }
+
+  async close() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}

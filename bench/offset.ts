@@ -1,9 +1,11 @@
 import { db } from "../lib/db/client.ts";
-import { filterWhere } from "../lib/incidents/queries.ts";
-import { summarySelect } from "./select.ts";
+import { filterWhere, summarySelect } from "../lib/incidents/queries.ts";
 import type { IncidentFilters } from "../lib/incidents/schemas.ts";
 
-/** The BASELINE: the same page as listIncidents, reached with OFFSET (skip) instead of a keyset cursor. */
+/**
+ * The BASELINE: the same page as listIncidents (same filters, same summarySelect, same order), reached
+ * with OFFSET (skip) instead of a keyset cursor.
+ */
 export async function listIncidentsByOffset(f: IncidentFilters, page: number) {
   const rows = await db().incident.findMany({
     where: filterWhere(f),

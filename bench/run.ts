@@ -5,15 +5,17 @@
  * then times the real listIncidents() (keyset pagination) for page 1 with and without each filter and
  * for a deep page, against the BASELINE of the same deep page fetched with OFFSET. Results are
  * reported as ratios within this run plus absolute medians, with EXPLAIN (ANALYZE, BUFFERS) evidence,
- * and appended to bench/RESULTS.md with the machine they ran on. Stops itself (PostgreSQL included)
- * and is bounded in time.
+ * and appended to bench/RESULTS.md with the machine they ran on (the note at the top of RESULTS.md is
+ * updated to point at the new section). Stops itself (PostgreSQL included) and is bounded in time.
+ *
+ * The schema (trigram indexes on Incident.title/summary) and the query fixes (q shorter than 3 characters
+ * matches incident keys only; the cursor adds an index bound detectedAt <= cursor) live in the app code;
+ * the report checks from the database and the captured plans that they are in effect.
  *
  * Options (env): BENCH_INCIDENTS (default 100000), BENCH_REPS (default 30), BENCH_WARMUP (default 5),
  * BENCH_NO_WRITE=1 to skip RESULTS.md, BENCH_PLANS=all to print every case's plan.
- * Flag --try-fixes: also time the proposed query changes (bench/proposed.ts), then create the candidate
- * indexes in the bench database only and re-time every case (before/after, and as × page-1 ratios).
  */
-import { appendFile, chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,21 +29,18 @@ import { ZIncidentFilters, type IncidentFilters } from "../lib/incidents/schemas
 import { seed, WORDS, type SeedResult } from "./dataset.ts";
 import { describeMachine } from "./machine.ts";
 import { listIncidentsByOffset } from "./offset.ts";
-import { listIncidentsBounded, listIncidentsMinSearch, MIN_SUBSTRING } from "./proposed.ts";
-import { shapeOf } from "./select.ts";
 import { mainPlan, parsePlans, summarise, withAutoExplain, type Plan } from "./explain.ts";
 import { fmt, median, percentile, ratio, table } from "./stats.ts";
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
-const TRY_FIXES = process.argv.includes("--try-fixes");
 const GOAL_MS = 100;
 const LIMIT = 25;
 const DEEP_PAGE = 2_000;
 const TIME_BUDGET_MS = 170_000; // whole run, PostgreSQL start to stop
-const MEASURE_BUDGET_MS = 45_000; // per measuring pass at most; fewer rounds if spent (reported)
-const RESERVE_MS = 25_000; // kept back for plans, index builds, the report and stopping PostgreSQL
+const MEASURE_BUDGET_MS = 45_000; // measuring at most; fewer rounds if spent (reported)
+const RESERVE_MS = 25_000; // kept back for plans, the report and stopping PostgreSQL
 
 const t0 = performance.now();
 const elapsed = () => ((performance.now() - t0) / 1000).toFixed(1) + "s";
@@ -78,10 +77,8 @@ setTimeout(() => {
 // ---------------------------------------------------------------- cases
 type Case = {
   name: string;
-  /** real: the app's listIncidents (judged against the goal); baseline: OFFSET; proposed: a fix under test. */
-  kind: "real" | "baseline" | "proposed";
-  /** For a proposed case: the real case it would replace once adopted. */
-  replaces?: string;
+  /** real: the app's listIncidents (judged against the goal); baseline: the same page via OFFSET. */
+  kind: "real" | "baseline";
   run: () => Promise<{ ids: string[] }>;
 };
 
@@ -98,7 +95,7 @@ function buildCases(serviceIds: Record<string, string>, deepCursor: string): Cas
     real("page 1, service=auth", { service: serviceIds.auth }),
     real("page 1, service=payments+severity=HIGH", { service: serviceIds.payments, severity: "HIGH" }),
     real(`page 1, q=${WORDS.common} (common)`, { q: WORDS.common }),
-    real(`page 1, q=${WORDS.short} (2 chars, no match)`, { q: WORDS.short }),
+    real(SHORT_Q(), { q: WORDS.short }), // under 3 characters: matches incident keys only
     real(`page 1, q=${WORDS.rare} (rare)`, { q: WORDS.rare }),
     real(`page 1, q=${WORDS.missing} (no match)`, { q: WORDS.missing }),
     real(`page ${DEEP_PAGE}, keyset cursor`, { cursor: deepCursor }),
@@ -107,33 +104,18 @@ function buildCases(serviceIds: Record<string, string>, deepCursor: string): Cas
       kind: "baseline",
       run: async () => ({ ids: (await listIncidentsByOffset(filters({}), DEEP_PAGE)).items.map((i) => i.id) }),
     },
-    ...(TRY_FIXES
-      ? [
-          {
-            name: `page ${DEEP_PAGE}, keyset + detectedAt<=cursor (proposed)`,
-            kind: "proposed" as const,
-            replaces: `page ${DEEP_PAGE}, keyset cursor`,
-            run: async () => ({ ids: (await listIncidentsBounded(filters({ cursor: deepCursor }))).items.map((i) => i.id) }),
-          },
-          {
-            name: `page 1, q=${WORDS.short}, <${MIN_SUBSTRING} chars matches key only (proposed)`,
-            kind: "proposed" as const,
-            replaces: `page 1, q=${WORDS.short} (2 chars, no match)`,
-            run: async () => ({ ids: (await listIncidentsMinSearch(filters({ q: WORDS.short }))).items.map((i) => i.id) }),
-          },
-        ]
-      : []),
   ];
 }
 const REFERENCE = 0;
 const DEEP_KEYSET = () => `page ${DEEP_PAGE}, keyset cursor`;
 const DEEP_OFFSET = () => `page ${DEEP_PAGE}, OFFSET (baseline)`;
+const SHORT_Q = () => `page 1, q=${WORDS.short} (2 chars: key match only, no match)`;
 
 type Measured = { name: string; samples: number[]; median: number; p95: number };
 
 /** Warm-up, then REPS rounds; each round runs every case once (interleaved, so drift hits all cases alike). */
-async function measure(cases: Case[], label: string, passesLeft: number): Promise<Measured[]> {
-  const budget = Math.min(MEASURE_BUDGET_MS, (TIME_BUDGET_MS - (performance.now() - t0) - RESERVE_MS) / passesLeft);
+async function measure(cases: Case[], label: string): Promise<Measured[]> {
+  const budget = Math.min(MEASURE_BUDGET_MS, TIME_BUDGET_MS - (performance.now() - t0) - RESERVE_MS);
   for (const c of cases) for (let i = 0; i < WARMUP; i++) await c.run();
   const samples = cases.map(() => [] as number[]);
   const start = performance.now();
@@ -182,12 +164,52 @@ async function capturePlans(cases: Case[], url: string): Promise<Map<string, Pla
   return out;
 }
 
-// ---------------------------------------------------------------- candidate indexes (--try-fixes)
-const CANDIDATE_INDEXES = [
-  `create extension if not exists pg_trgm`,
-  `create index "bench_Incident_title_trgm_idx" on "Incident" using gin (title gin_trgm_ops)`,
-  `create index "bench_Incident_summary_trgm_idx" on "Incident" using gin (summary gin_trgm_ops)`,
-];
+// ---------------------------------------------------------------- are the search fixes in effect?
+type TrigramIndex = { name: string; size: string };
+
+/** Trigram indexes on Incident that the migrations created (expected: title and summary). */
+async function trigramIndexes(url: string): Promise<{ indexes: TrigramIndex[]; tableSize: string }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<TrigramIndex>(
+      `select i.indexname as name, pg_size_pretty(pg_relation_size(format('%I', i.indexname)::regclass)) as size
+       from pg_indexes i where i.tablename = 'Incident' and i.indexdef ilike '%gin_trgm_ops%' order by 1`,
+    );
+    const t = await c.query<{ size: string }>(`select pg_size_pretty(pg_table_size('"Incident"')) as size`);
+    return { indexes: r.rows, tableSize: t.rows[0]?.size ?? "?" };
+  } finally {
+    await c.end();
+  }
+}
+
+/** One line per fix, each judged from evidence of this run (database catalog or captured plan), not assumed. */
+function fixChecks(trgm: TrigramIndex[], plans: Map<string, Plan | undefined>): string[] {
+  const deep = plans.get(DEEP_KEYSET())?.text ?? "";
+  // The WHERE clause Prisma sent for the short query (the select list names title, so look only at WHERE).
+  const shortWhere = /\bWHERE (.*) ORDER BY/.exec(plans.get(SHORT_Q())?.query ?? "")?.[1] ?? "";
+  const bound = /Index Cond: \(.*"detectedAt" <= /.test(deep);
+  const shortKeyOnly = /"key"/.test(shortWhere) && !/"(title|summary)"/.test(shortWhere);
+  const ok = (b: boolean) => (b ? "yes" : "NO");
+  return [
+    `trigram indexes on Incident: ${ok(trgm.length >= 2)} (${trgm.map((i) => `${i.name} ${i.size}`).join(", ") || "none"})`,
+    `q under 3 characters matches keys only: ${ok(shortKeyOnly)} (q=${WORDS.short} plan ${shortKeyOnly ? "filters on key only" : "still reads title/summary or was not captured"})`,
+    `cursor bound detectedAt <= cursor used as an Index Cond: ${ok(bound)} (deep keyset page plan)`,
+  ];
+}
+
+// ---------------------------------------------------------------- RESULTS.md
+const RESULTS_HEAD = "# Benchmarks: /incidents list\n\nAppended by `npm run bench` (bench/run.ts). Ratios compare cases within the same run; absolute times depend on the machine.\n";
+const CURRENT_NOTE = /^> \*\*Current section:\*\*.*\n/m;
+
+/** Appends a section and points the one-line note under the title at it (older sections stay as history). */
+async function writeResults(file: string, heading: string, section: string) {
+  let text = existsSync(file) ? await readFile(file, "utf8") : "";
+  if (!text.trim()) text = RESULTS_HEAD;
+  const note = `> **Current section:** "${heading}" (the last one in this file); the sections before it are history.\n`;
+  text = CURRENT_NOTE.test(text) ? text.replace(CURRENT_NOTE, note) : text.replace(/^(# .*\n)/, `$1\n${note}`);
+  await writeFile(file, text.replace(/\n*$/, "\n") + section);
+}
 
 // ---------------------------------------------------------------- main
 async function main() {
@@ -227,50 +249,18 @@ async function main() {
     await admin.end();
   }
 
-  // The baseline must fetch what listIncidents fetches (bench/select.ts copies the unexported summarySelect).
-  const [realRow, baseRow] = [(await listIncidents(filters({}))).items[0], (await listIncidentsByOffset(filters({}), 1)).items[0]];
-  if (realRow?.id !== baseRow?.id || shapeOf(realRow).join() !== shapeOf(baseRow).join()) {
-    throw new Error(
-      `bench/select.ts no longer matches summarySelect in lib/incidents/queries.ts:\n  listIncidents: ${shapeOf(realRow).join(" ")}\n  bench copy:    ${shapeOf(baseRow).join(" ")}`,
-    );
-  }
-
   // Correctness guard: the keyset deep page must be exactly the OFFSET deep page, and every filtered case must return rows or (no match) none.
   const byName = new Map(cases.map((c) => [c.name, c]));
   const [k, o] = [await byName.get(DEEP_KEYSET())!.run(), await byName.get(DEEP_OFFSET())!.run()];
   if (k.ids.length !== LIMIT || k.ids.join() !== o.ids.join()) throw new Error("keyset deep page differs from the OFFSET deep page");
-  for (const c of cases.filter((c) => c.kind === "proposed" && c.name.startsWith(`page ${DEEP_PAGE},`))) {
-    if ((await c.run()).ids.join() !== o.ids.join()) throw new Error(`"${c.name}" differs from the OFFSET deep page`);
-  }
   const hits = new Map<string, number>();
   for (const c of cases) hits.set(c.name, (await c.run()).ids.length);
   say(`sanity: keyset page ${DEEP_PAGE} == OFFSET page ${DEEP_PAGE}; rows per page: ${[...hits.values()].join(",")}`);
 
-  const before = await measure(cases, "current schema", TRY_FIXES ? 2 : 1);
+  const trgm = await trigramIndexes(url);
+  const before = await measure(cases, "listIncidents");
   const plans = await capturePlans(cases, url);
-
-  let after: Measured[] | undefined;
-  let indexNote = "";
-  let afterPlans: Map<string, Plan | undefined> | undefined;
-  if (TRY_FIXES) {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      const s = performance.now();
-      for (const sql of CANDIDATE_INDEXES) await c.query(sql);
-      await c.query(`analyze "Incident"`);
-      const sizes = await c.query<{ name: string; size: string }>(
-        `select relname as name, pg_size_pretty(pg_relation_size(oid)) as size from pg_class where relname like 'bench_%' order by relname`,
-      );
-      const table = await c.query<{ size: string }>(`select pg_size_pretty(pg_table_size('"Incident"')) as size`);
-      indexNote = `built in ${((performance.now() - s) / 1000).toFixed(1)} s; sizes ${sizes.rows.map((r) => `${r.name} ${r.size}`).join(", ")} (Incident table ${table.rows[0]?.size})`;
-    } finally {
-      await c.end();
-    }
-    say(`created candidate indexes: ${indexNote}`);
-    after = await measure(cases, "with candidate indexes", 1);
-    afterPlans = await capturePlans(cases, url);
-  }
+  const fixes = fixChecks(trgm.indexes, plans);
 
   // ------------------------------------------------------------ report
   const ref = before[REFERENCE]!.median;
@@ -285,10 +275,7 @@ async function main() {
   const isReal = (m: Measured) => cases.find((c) => c.name === m.name)?.kind === "real";
   const slowest = before.filter(isReal).reduce((a, b) => (b.median > a.median ? b : a));
   const over = before.filter((m) => isReal(m) && m.median > GOAL_MS);
-  const deepP = before.find((m) => cases.find((c) => c.name === m.name)?.kind === "proposed");
-  const keysetVsOffset =
-    `keyset/offset at page ${DEEP_PAGE}: ${ratio(deepK.median, deepO.median)} (${fmt(deepK.median)} ms vs ${fmt(deepO.median)} ms; OFFSET is ${(deepO.median / deepK.median).toFixed(1)}× slower)` +
-    (deepP ? `; proposed keyset/offset: ${ratio(deepP.median, deepO.median)} (${fmt(deepP.median)} ms)` : "");
+  const keysetVsOffset = `keyset/offset at page ${DEEP_PAGE}: ${ratio(deepK.median, deepO.median)} (${fmt(deepK.median)} ms vs ${fmt(deepO.median)} ms; OFFSET is ${(deepO.median / deepK.median).toFixed(1)}× slower)`;
   const verdict =
     over.length === 0
       ? `PASS: every keyset case is under ${GOAL_MS} ms median (slowest: "${slowest.name}" ${fmt(slowest.median)} ms, p95 ${fmt(slowest.p95)} ms) with ${seeded.incidents.toLocaleString("en")} incidents.`
@@ -298,38 +285,12 @@ async function main() {
   const deepPlan = plans.get(DEEP_KEYSET());
   const planBlock = (p: Plan | undefined) => (p ? p.text : "(no plan captured)");
 
-  let afterTable: { text: string; markdown: string } | undefined;
-  let verdictAfter = "";
-  if (after) {
-    // With the fixes applied, each proposed case stands in for the real case it replaces.
-    const replaced = new Set(cases.flatMap((c) => (c.replaces ? [c.replaces] : [])));
-    const judged = after.filter((m) => (isReal(m) && !replaced.has(m.name)) || cases.find((c) => c.name === m.name)?.kind === "proposed");
-    const slowA = judged.reduce((a, b) => (b.median > a.median ? b : a));
-    const overA = judged.filter((m) => m.median > GOAL_MS);
-    verdictAfter =
-      `With candidate indexes + proposed query changes: ${overA.length ? "FAIL" : "PASS"} — slowest "${slowA.name}" ${fmt(slowA.median)} ms median, p95 ${fmt(slowA.p95)} ms` +
-      (overA.length ? `; over ${GOAL_MS} ms: ${overA.map((m) => `"${m.name}" ${fmt(m.median)} ms`).join("; ")}` : "") +
-      ".";
-    afterTable = table(
-      ["case", "before median ms", "after median ms", "after p95 ms", "after/before", "before × ref", "after × ref", "index / scan after"],
-      after.map((m, i) => [
-        m.name,
-        fmt(before[i]!.median),
-        fmt(m.median),
-        fmt(m.p95),
-        ratio(m.median, before[i]!.median),
-        ratio(before[i]!.median, ref),
-        ratio(m.median, after[REFERENCE]!.median),
-        summarise(afterPlans?.get(m.name)).scans,
-      ]),
-    );
-  }
-
   const machineLine = `${machine.cpu} × ${machine.cpus}, ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${machine.load} at start`;
   console.log("\n" + "=".repeat(100));
   console.log(`Machine: ${machineLine}`);
   console.log(`PostgreSQL settings: ${machine.pgSettings}`);
   console.log(`Dataset: ${seeded.incidents.toLocaleString("en")} incidents, ${seeded.incidentServices.toLocaleString("en")} IncidentService rows, 5 services; page size ${LIMIT}; ${before[0]!.samples.length} timed rounds after ${WARMUP} warm-up`);
+  console.log(`Search fixes in effect (Incident table ${trgm.tableSize}):\n${fixes.map((f) => `  - ${f}`).join("\n")}`);
   console.log("\n" + main.text);
   console.log(`\n${keysetVsOffset}`);
   console.log(`\nSlowest keyset case: "${slowest.name}" — ${fmt(slowest.median)} ms median. Plan of its incident query (auto_explain, ANALYZE+BUFFERS):`);
@@ -340,26 +301,21 @@ async function main() {
   }
   if (process.env.BENCH_PLANS === "all") {
     for (const [name, p] of plans) console.log(`\n--- ${name}\n${p?.text ?? "(none)"}`);
-    for (const [name, p] of afterPlans ?? []) console.log(`\n--- (candidate indexes) ${name}\n${p?.text ?? "(none)"}`);
-  }
-  if (afterTable) {
-    console.log(`\nWith candidate indexes (${CANDIDATE_INDEXES.slice(1).join("; ")}), ${indexNote}.`);
-    console.log(`"× ref" = median / page-1-unfiltered median of the same pass (robust to machine drift between passes):\n${afterTable.text}`);
   }
   console.log(`\n${verdict}`);
-  if (verdictAfter) console.log(verdictAfter);
   console.log("=".repeat(100));
 
   if (process.env.BENCH_NO_WRITE !== "1") {
     const file = path.join(import.meta.dirname, "RESULTS.md");
-    const head = existsSync(file) && (await readFile(file, "utf8")).trim() ? "" : "# Benchmarks: /incidents list\n\nAppended by `npm run bench` (bench/run.ts). Ratios compare cases within the same run; absolute times depend on the machine.\n";
+    const heading = `${new Date().toISOString()} — listIncidents, ${seeded.incidents.toLocaleString("en")} incidents`;
     const section = [
-      head,
-      `\n## ${new Date().toISOString()} — listIncidents, ${seeded.incidents.toLocaleString("en")} incidents${TRY_FIXES ? " (--try-fixes)" : ""}\n`,
+      `\n## ${heading}\n`,
       `- Machine: ${machineLine}`,
       `- PostgreSQL settings: ${machine.pgSettings}`,
       `- Dataset: ${seeded.incidents.toLocaleString("en")} incidents over 730 days, ${seeded.incidentServices.toLocaleString("en")} IncidentService rows, 5 services, loaded in ${(seeded.ms / 1000).toFixed(1)} s then ANALYZEd; page size ${LIMIT}; status mix ${statusMix}`,
-      `- Method: real \`listIncidents()\` through Prisma + @prisma/adapter-pg; ${WARMUP} warm-up runs per case, then ${before[0]!.samples.length} interleaved rounds; median and p95 (nearest rank) of wall time per call (includes Prisma's follow-up queries for commander and services)`,
+      `- Method: real \`listIncidents()\` through Prisma + @prisma/adapter-pg; ${WARMUP} warm-up runs per case, then ${before[0]!.samples.length} interleaved rounds; median and p95 (nearest rank) of wall time per call (includes Prisma's follow-up queries for commander and services); OFFSET baseline selects the same \`summarySelect\``,
+      `- Search fixes in effect (checked in this run; Incident table ${trgm.tableSize}):`,
+      ...fixes.map((f) => `  - ${f}`),
       "",
       main.markdown,
       "",
@@ -375,13 +331,11 @@ async function main() {
       "```",
       "",
       "</details>",
-      ...(afterTable ? ["", `Candidate indexes tried in the bench database only (not in the schema): ${CANDIDATE_INDEXES.slice(1).map((s) => "`" + s + "`").join(", ")}; ${indexNote}. "× ref" divides by the page-1-unfiltered median of the same pass, which cancels machine drift between the two passes.`, "", afterTable.markdown] : []),
       "",
       `**Verdict:** ${verdict}`,
-      ...(verdictAfter ? ["", `**${verdictAfter.split(":")[0]}:**${verdictAfter.slice(verdictAfter.indexOf(":") + 1)}`] : []),
       "",
     ].join("\n");
-    await appendFile(file, section);
+    await writeResults(file, heading, section);
     say(`appended results to ${path.relative(process.cwd(), file)}`);
   }
 }

@@ -310,9 +310,28 @@ export async function diffSql(opts: DiffOptions): Promise<string> {
       // The engine takes the provider from the lockfile; before the first migration there is none.
       list.lockfile.content ??= LOCKFILE_CONTENT;
       from = { tag: "migrations", ...list };
+      const sql = await runDiff(engine, from, { tag: "schemaDatamodel", files: [schema] });
+      return withoutCreatedExtensions(sql, list.migrationDirectories.map((d) => (d.migrationFile.content.tag === "ok" ? d.migrationFile.content.value : "")).join("\n"));
     }
     return runDiff(engine, from, { tag: "schemaDatamodel", files: [schema] });
   });
+}
+
+/**
+ * The engine does not read extensions back from the shadow database it replays migrations into,
+ * so a diff from migrations always asks for CREATE EXTENSION again. Drop those statements when a
+ * migration already creates the extension (the live-database drift check still covers them).
+ */
+export function withoutCreatedExtensions(sql: string, migrationsSql: string): string {
+  const kept = sql
+    .split(/\n(?=-- )/)
+    .filter((block) => {
+      const m = /^-- CreateExtension\s*\nCREATE EXTENSION IF NOT EXISTS "([^"]+)"[^;]*;\s*$/.exec(block.trim());
+      return !(m && migrationsSql.includes(`CREATE EXTENSION IF NOT EXISTS "${m[1]}"`));
+    })
+    .join("\n")
+    .trim();
+  return kept === "" ? "" : `${kept}\n`;
 }
 
 async function runDiff(engine: SchemaEngine, from: DiffTarget, to: DiffTarget): Promise<string> {

@@ -201,7 +201,7 @@ export class RunEngine {
     });
     let outcome: StepOutcome;
     try {
-      outcome = await runStep(step, { signal: controller.signal, log: (stream, text) => buffer.push(stream, text) });
+      outcome = await runStep(step, { signal: controller.signal, log: (stream: string, text: string) => buffer.push(stream, text) });
     } catch (err) {
       outcome = { status: "failed", error: (err as Error).message };
     }

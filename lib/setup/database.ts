@@ -1,4 +1,5 @@
 import path from "node:path";
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import pg from "pg";
 import { env, setEnv } from "../env.ts";
 import { startEmbeddedPostgres, type EmbeddedHandle } from "../db/embedded.ts";
@@ -10,6 +11,7 @@ export async function resolveDatabase(log: (l: string) => void): Promise<Resolve
   const e = env();
   if (e.DATABASE_URL) return { url: e.DATABASE_URL, embedded: null };
   const dataDir = path.resolve(e.DATA_DIR, "postgres");
+  claimDataDir(path.resolve(e.DATA_DIR));
   const embedded = await startEmbeddedPostgres({
     dataDir,
     port: e.EMBEDDED_PG_PORT,
@@ -23,6 +25,40 @@ export async function resolveDatabase(log: (l: string) => void): Promise<Resolve
   const url = embedded.url("rollcall");
   setEnv("DATABASE_URL", url);
   return { url, embedded };
+}
+
+/**
+ * One Rollcall owns an embedded data directory at a time. Without this, a second start would
+ * take the running instance's PostgreSQL for a leftover of a crash and stop it.
+ */
+export function claimDataDir(dir: string) {
+  const file = path.join(dir, "rollcall.pid");
+  try {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    if (pid && pid !== process.pid && alive(pid)) {
+      throw new Error(`another Rollcall (pid ${pid}) is using ${dir}; stop it first or set DATA_DIR to another directory`);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, String(process.pid));
+  process.once("exit", () => {
+    try {
+      if (readFileSync(file, "utf8").trim() === String(process.pid)) rmSync(file);
+    } catch {
+      /* already gone */
+    }
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** One clear line instead of a stack dump when the database cannot be reached. */

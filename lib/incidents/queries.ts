@@ -61,8 +61,10 @@ export function filterWhere(f: IncidentFilters): Prisma.IncidentWhereInput {
   if (f.severity) where.push({ severity: f.severity });
   if (f.service) where.push({ services: { some: { serviceId: f.service } } });
   if (f.q && f.q.length < 3) {
-    // Trigram indexes need 3 characters; shorter text can only be (the end of) a key.
-    where.push({ OR: [{ key: { equals: f.q.toUpperCase() } }, { key: { endsWith: `-${f.q}` } }] });
+    // Trigram indexes need 3 characters; a short query can only be an incident number of this
+    // or last year, looked up through the key index.
+    const year = new Date().getUTCFullYear();
+    where.push({ key: { in: /^\d+$/.test(f.q) ? [`INC-${year}-${f.q}`, `INC-${year - 1}-${f.q}`] : [] } });
   } else if (f.q) {
     where.push({
       OR: [

@@ -14,6 +14,7 @@ import { CLIENT_IP_HEADER } from "./lib/auth/options.ts";
 import { policyState } from "./lib/decisions/policy-registry.ts";
 import { formatPolicyError } from "./lib/policy/load.ts";
 import { sweepApprovals } from "./lib/approvals/sweep.ts";
+import { RunEngine } from "./lib/runs/engine.ts";
 
 const log = (line: string) => console.log(line);
 const fail = (line: string): never => {
@@ -116,6 +117,10 @@ async function main() {
     for (const u of DEMO_USERS) log(`  ${u.role.padEnd(13)} ${u.email}`);
   }
 
+  // Runbook steps are claimed from PostgreSQL; a step left running by a crash is marked interrupted.
+  const engine = new RunEngine({ db: db(), log });
+  await engine.start();
+
   // Expire and escalate approval requests; every instance ticks, one sweeps at a time.
   const sweeper = setInterval(() => {
     sweepApprovals().catch((err: Error) => console.error(`[approvals] sweep failed: ${err.message}`));
@@ -130,6 +135,7 @@ async function main() {
     clearInterval(sweeper);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    await engine.stop().catch(() => {});
     await sockets.close().catch(() => {});
     httpServer.closeAllConnections?.();
     await db().$disconnect().catch(() => {});

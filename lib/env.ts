@@ -29,6 +29,7 @@ const ZEnv = z.object({
   OIDC_ROLE_CLAIM: z.string().default("roles"),
   OIDC_ROLE_MAP: z.string().optional(),
   POLICY_FILE: z.string().min(1).default("policy/default.yaml"),
+  RUNBOOKS_DIR: z.string().min(1).default("runbooks"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -43,6 +43,12 @@ function describe(e: Event): { title: string; body?: string } {
       return { title: "Rollback request expired undecided" };
     case "rollback_escalated":
       return { title: `Escalated to ${str("to")}`, body: [str("contact"), Array.isArray(p.approverRoles) ? `may decide: ${p.approverRoles.join(", ")}` : ""].filter(Boolean).join(" · ") };
+    case "run_started":
+      return { title: `${str("mode") === "dry_run" ? "Dry run" : str("mode") === "drill" ? "Drill" : "Rollback run"} started: ${str("runbook")}`, body: `version ${str("version")}` };
+    case "run_step":
+      return { title: `Run: ${str("action") || str("status")} ${str("step")}`.trim(), body: str("reason") || undefined };
+    case "run_finished":
+      return { title: `${str("mode") === "dry_run" ? "Dry run" : "Run"} ${str("status")}: ${str("runbook")}` };
     case "break_glass":
       return { title: "BREAK-GLASS: approval gate overridden", body: str("justification") };
     default:

@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
 import { findProgram } from "./program.ts";
-import { runProcess } from "./process.ts";
+import { processEnv, runProcess } from "./process.ts";
 import {
   binPath,
   clientVersion,
@@ -80,7 +80,7 @@ type ArchiveInfo = { dumpedBy: Version | null; dumpedFrom: Version | null };
 async function archiveInfo(program: string, file: string, env: Record<string, string | undefined>): Promise<ArchiveInfo> {
   const found = await findProgram(program, env.PATH);
   if (!found) throw new Error(`${program} is not installed`);
-  const { stdout } = await run(found, ["--list", file], { env: { PATH: env.PATH ?? "" }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(found, ["--list", file], { env: processEnv({ PATH: env.PATH ?? "" }), timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   const version = (label: string): Version | null => {
     const m = new RegExp(`${label}:\\s*(\\d+)(?:\\.(\\d+))?`).exec(stdout);
     return m ? { major: Number(m[1]), text: `${m[1]}${m[2] ? `.${m[2]}` : ""}` } : null;

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { z } from "zod";
 import { findProgram } from "./program.ts";
+import { processEnv } from "./process.ts";
 import type { Check } from "./types.ts";
 
 const run = promisify(execFile);
@@ -31,7 +32,7 @@ export function splitPassword(url: string): { url: string; password: string | nu
 export async function clientVersion(program: string, env: Record<string, string | undefined>): Promise<Version> {
   const found = await findProgram(program, env.PATH);
   if (!found) throw new Error(`${program} is not installed (not an executable on PATH)`);
-  const { stdout } = await run(found, ["--version"], { env: { PATH: env.PATH ?? "" }, timeout: 10_000 });
+  const { stdout } = await run(found, ["--version"], { env: processEnv({ PATH: env.PATH ?? "" }), timeout: 10_000 });
   const m = /(\d+)(?:\.(\d+))?/.exec(stdout);
   if (!m) throw new Error(`cannot read the version of ${found}: ${stdout.trim()}`);
   return { major: Number(m[1]), text: `${m[1]}${m[2] ? `.${m[2]}` : ""}` };

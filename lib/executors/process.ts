@@ -104,7 +104,7 @@ export function runProcess(opts: RunOptions): Promise<RunResult> {
   if (!command) return Promise.resolve({ ...base, spawnError: "empty argv", durationMs: 0 });
 
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: opts.cwd, env: processEnv(opts.env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let timedOut = false;
     let aborted = false;
     let stopping: Promise<void> | null = null;
@@ -164,4 +164,9 @@ export function runProcess(opts: RunOptions): Promise<RunResult> {
       });
     });
   });
+}
+
+/** Node's types demand the app's own variables (NODE_ENV) in every env; a child gets only what it is given. */
+export function processEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return env as NodeJS.ProcessEnv;
 }

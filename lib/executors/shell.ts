@@ -10,10 +10,12 @@ import type { Executor, StepContext } from "./types.ts";
 export const BASE_ENV_KEYS = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SHELL"] as const;
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
+// A number or boolean parameter rendered into an argument becomes its text.
+const arg = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const ZShellParams = z.strictObject({
-  argv: z.array(z.string()).min(1, "argv needs at least the program").describe("program and arguments; each element reaches the program as one argument, never through a shell"),
-  env: z.record(envName, z.string()).default({}).describe("variables set for the program"),
+  argv: z.array(arg).min(1, "argv needs at least the program").describe("program and arguments; each element reaches the program as one argument, never through a shell"),
+  env: z.record(envName, arg).default({}).describe("variables set for the program"),
   passEnv: z.array(envName).default([]).describe("variables passed through from Rollcall's environment besides PATH, HOME, locale and TZ"),
   cwd: z.string().min(1).optional(),
   timeoutSeconds: z.number().positive().max(86_400).default(300),

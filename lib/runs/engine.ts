@@ -26,6 +26,8 @@ type Claimed = {
   title: string;
   executor: string;
   params: Prisma.JsonValue;
+  phase: string;
+  runParams: Prisma.JsonValue;
   timeoutSeconds: number;
   attempt: number;
   retries: number;
@@ -181,11 +183,11 @@ export class RunEngine {
     const s = await this.db.stepRun.findUniqueOrThrow({
       where: { id },
       select: {
-        id: true, runId: true, index: true, title: true, executor: true, params: true, timeoutSeconds: true, attempt: true,
-        retries: true, backoffSeconds: true, continueOnFailure: true, run: { select: { mode: true, incident: { select: { key: true } } } },
+        id: true, runId: true, index: true, title: true, executor: true, params: true, phase: true, timeoutSeconds: true, attempt: true,
+        retries: true, backoffSeconds: true, continueOnFailure: true, run: { select: { mode: true, params: true, incident: { select: { key: true } } } },
       },
     });
-    return { ...s, mode: s.run.mode, incidentKey: s.run.incident?.key ?? null };
+    return { ...s, mode: s.run.mode, runParams: s.run.params, incidentKey: s.run.incident?.key ?? null };
   }
 
   private async execute(step: Claimed, controller: AbortController) {

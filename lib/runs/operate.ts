@@ -31,7 +31,7 @@ export async function operateRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
       detail = { action, reason };
     } else {
       if (!stepId) throw new AppError("VALIDATION", "Which step?", { stepId: ["Choose a step."] });
-      const step = await tx.stepRun.findFirst({ where: { id: stepId, runId }, select: { id: true, title: true, status: true, index: true, params: true } });
+      const step = await tx.stepRun.findFirst({ where: { id: stepId, runId }, select: { id: true, title: true, status: true, index: true, output: true } });
       if (!step) throw new AppError("NOT_FOUND", "That step is not part of this run.");
       if (action === "retry") {
         if (!["failed", "interrupted"].includes(step.status)) throw new AppError("CONFLICT", `Only a failed or interrupted step can be retried (this one is ${step.status}).`);
@@ -42,7 +42,8 @@ export async function operateRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
         await tx.stepRun.update({ where: { id: step.id }, data: { status: "skipped", skipReason: reason, finishedAt: now } });
       } else {
         if (step.status !== "awaiting_confirmation") throw new AppError("CONFLICT", "This step is not waiting for confirmation.");
-        const items = ((step.params as { checklist?: string[] } | null)?.checklist ?? []).map(String);
+        // The checklist the manual step asked for when it paused the run.
+        const items = ((step.output as { checklist?: string[] } | null)?.checklist ?? []).map(String);
         const missing = items.filter((i) => !checked.includes(i));
         if (missing.length) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { checked: [`Confirm every item first: ${missing.join("; ")}`] });
         await tx.stepRun.update({ where: { id: step.id }, data: { status: "succeeded", finishedAt: now, output: { confirmedBy: actorLabel(ctx.actor), checked } } });

@@ -27,7 +27,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
       <form role="search" aria-label="Filter incidents" className="grid grid-cols-2 gap-2 sm:grid-cols-5">
         <label className="col-span-2 sm:col-span-2">
           <span className="sr-only">Search</span>
-          <TextInput name="q" type="search" placeholder="Search title, summary or key" defaultValue={filters.q ?? ""} aria-label="Search" />
+          <TextInput name="q" type="search" placeholder="Search title or summary (3+ letters), or an incident number" defaultValue={filters.q ?? ""} aria-label="Search" />
         </label>
         <Select name="status" defaultValue={filters.status ?? ""} aria-label="Status">
           <option value="">Any status</option>

@@ -16,6 +16,11 @@ import { toCard } from "@/components/approvals/to-card";
 import { canDecide, requestsForIncident } from "@/lib/approvals/queries";
 import { policyState, scopeLabels } from "@/lib/decisions/policy-registry";
 import type { DecisionJson } from "@/lib/decisions/decide";
+import { pastDurationMinutes, runsForIncident } from "@/lib/runs/queries";
+import { runbooks as loadRunbooks } from "@/lib/runs/runbook-registry";
+import { RunPanel } from "@/components/runs/run-panel";
+import { StartRunForm } from "@/components/runs/start-run-form";
+import { toPanel } from "@/components/runs/to-panel";
 
 export const dynamic = "force-dynamic";
 
@@ -33,6 +38,13 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const decision = incident.decision as DecisionJson | null;
   const pendingRequest = requests.find((r) => r.status === "pending");
   const role = user.role;
+  const runs = await runsForIncident(incident.key, can(role, "run.log.read"));
+  const rbs = can(role, "run.start") ? (await loadRunbooks()).runbooks : [];
+  const approvedRequest = requests.find((r) => r.status === "approved" || r.status === "overridden");
+  const liveRunExists = runs.some((r) => r.mode === "live");
+  const rto = Math.min(...incident.services.map((s) => s.service.rtoMinutes));
+  const pasts = new Map(await Promise.all([...new Set(runs.map((r) => r.runbookName))].map(async (n) => [n, await pastDurationMinutes(n)] as const)));
+  const now = new Date().toISOString();
   const mayRequest =
     can(role, "rollback.request") && !pendingRequest && incident.status !== "resolved" && incident.status !== "closed" && (decision?.initiators.includes(role) ?? true);
 
@@ -68,6 +80,37 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
             <Card aria-labelledby="decision-h">
               <h2 id="decision-h" className="mb-3 font-semibold">Decision matrix</h2>
               <DecisionPanel decision={decision} decidedAt={incident.decidedAt} override={incident.severityOverride} />
+            </Card>
+          )}
+          {(runs.length > 0 || rbs.length > 0) && (
+            <Card aria-labelledby="runs-h">
+              <h2 id="runs-h" className="mb-3 font-semibold">Runbook runs</h2>
+              <div className="space-y-6">
+                {runs.map((r) => (
+                  <RunPanel key={r.id} run={toPanel(r, { pastMinutes: pasts.get(r.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })} canOperate={can(role, "run.operate")} now={now} />
+                ))}
+                {rbs.length > 0 && incident.status !== "closed" && (
+                  <details open={runs.length === 0 && Boolean(approvedRequest)} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+                    <summary className="cursor-pointer font-medium">Run a runbook</summary>
+                    <div className="mt-3">
+                      <StartRunForm
+                        incidentKey={incident.key}
+                        runbooks={rbs.map((l) => ({
+                          name: l.runbook.name,
+                          title: l.runbook.title,
+                          scope: l.runbook.scope,
+                          estimatedMinutes: l.runbook.estimatedMinutes.max,
+                          parameters: l.runbook.parameters.map((p) => ({ name: p.name, type: p.type, required: p.required, default: p.default === undefined ? "" : String(p.default), description: p.description ?? "" })),
+                        }))}
+                        defaultRunbook={approvedRequest?.runbook ?? decision?.runbook ?? null}
+                        liveAllowed={Boolean(approvedRequest) && !liveRunExists}
+                        liveBlockedReason={liveRunExists ? "a live run already exists" : "needs an approved rollback request"}
+                        defaults={{ target_version: incident.services[0]?.service.lastKnownGoodVersion ?? "", service: incident.services[0]?.service.name ?? "" }}
+                      />
+                    </div>
+                  </details>
+                )}
+              </div>
             </Card>
           )}
           <Card aria-labelledby="milestones">

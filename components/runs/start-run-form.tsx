@@ -1,0 +1,68 @@
+"use client";
+import { useActionState, useState } from "react";
+import { startRunAction } from "@/lib/runs/actions";
+import { initialState } from "@/lib/action-state";
+import { Button } from "@/components/ui/button";
+import { Field, FormMessage, Select, TextInput } from "@/components/ui/field";
+
+export type RunbookOption = {
+  name: string;
+  title: string;
+  scope: string;
+  estimatedMinutes: number | null;
+  parameters: { name: string; type: string; required: boolean; default: string; description: string }[];
+};
+
+type Props = {
+  incidentKey: string;
+  runbooks: RunbookOption[];
+  defaultRunbook: string | null;
+  liveAllowed: boolean;
+  liveBlockedReason: string | null;
+  defaults: Record<string, string>;
+};
+
+/** Choose a runbook and its parameters; dry run and drill need no approval, live needs the gate open. */
+export function StartRunForm(p: Props) {
+  const [state, action, pending] = useActionState(startRunAction, initialState);
+  const v = state.ok ? {} : (state.values ?? {});
+  const [name, setName] = useState(String(v.runbook ?? p.defaultRunbook ?? p.runbooks[0]?.name ?? ""));
+  const rb = p.runbooks.find((r) => r.name === name);
+  return (
+    <form action={action} key={JSON.stringify(v)} className="space-y-3" aria-label="Run a runbook">
+      <input type="hidden" name="key" value={p.incidentKey} />
+      <FormMessage message={state.message} ok={state.ok} />
+      <Field label="Runbook" name="runbook" error={state.fieldErrors?.runbook}>
+        <Select name="runbook" value={name} onChange={(e) => setName(e.target.value)}>
+          {p.runbooks.map((r) => (
+            <option key={r.name} value={r.name}>
+              {r.title}
+              {r.estimatedMinutes ? ` (~${r.estimatedMinutes} min)` : ""}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {rb?.parameters.map((param) => {
+        const id = `param.${param.name}`;
+        const err = state.fieldErrors?.[`params.${param.name}`];
+        return (
+          <Field key={`${rb.name}-${param.name}`} label={`${param.name}${param.required ? "" : " (optional)"}`} name={id} error={err} hint={param.description || param.type}>
+            <TextInput name={id} defaultValue={String(v[id] ?? p.defaults[param.name] ?? param.default ?? "")} error={err} />
+          </Field>
+        );
+      })}
+      <Field label="Mode" name="mode" error={state.fieldErrors?.mode}>
+        <Select name="mode" defaultValue={String(v.mode ?? "dry_run")}>
+          <option value="dry_run">Dry run: plan and check every step, change nothing</option>
+          <option value="drill">Drill: run against a non-production target, recorded as a drill</option>
+          <option value="live" disabled={!p.liveAllowed}>
+            Live rollback{p.liveAllowed ? "" : ` (${p.liveBlockedReason ?? "not allowed yet"})`}
+          </option>
+        </Select>
+      </Field>
+      <Button type="submit" variant="danger" disabled={pending} className="w-full">
+        {pending ? "Starting…" : "Start run"}
+      </Button>
+    </form>
+  );
+}

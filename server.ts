@@ -15,6 +15,8 @@ import { policyState } from "./lib/decisions/policy-registry.ts";
 import { formatPolicyError } from "./lib/policy/load.ts";
 import { sweepApprovals } from "./lib/approvals/sweep.ts";
 import { RunEngine } from "./lib/runs/engine.ts";
+import { startFlagServer } from "./lib/executors/flags/server.ts";
+import { startDemo } from "./lib/demo/start-demo.ts";
 
 const log = (line: string) => console.log(line);
 const fail = (line: string): never => {
@@ -86,6 +88,16 @@ async function main() {
   const first = e.ADMIN_EMAIL || !demo ? await ensureFirstAdmin(db(), e.ADMIN_EMAIL, e.ADMIN_PASSWORD) : { kind: "none" as const };
   if (demo) await seedDemo(db());
 
+  // The built-in flag store (feature-flag runbooks work out of the box) and, with the demo, a
+  // service to roll back. Runbooks reach them through these variables.
+  const flags = await startFlagServer({ file: path.resolve(e.DATA_DIR, "flags.json"), port: e.FLAG_STORE_PORT, token: e.FLAG_STORE_TOKEN });
+  if (!process.env.FLAG_STORE_URL) setEnv("FLAG_STORE_URL", flags.url);
+  setEnv("ROLLCALL_HOME", import.meta.dirname);
+  setEnv("ROLLCALL_NODE", process.execPath);
+  const demoService = demo ? await startDemo({ dataDir: path.resolve(e.DATA_DIR), root: import.meta.dirname, flags: flags.store, log }) : null;
+  if (demoService) setEnv("DEMO_SERVICE_URL", demoService.url);
+
+
   const app = next({ dev, dir: import.meta.dirname, hostname: "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -112,6 +124,8 @@ async function main() {
     log(`First run: sign in as ${first.email} with the one-time setup password ${first.password}`);
     log("           then add real administrators under Admin > Users and deactivate this account.");
   }
+  log(`Flag store: ${flags.url}`);
+  if (demoService) log(`Demo service (v2 deployed, failing): ${demoService.url}  — declare an incident and run the "demo-service" runbook to roll it back`);
   if (demo) {
     log(`Demo data is on (DEMO=0 turns it off). Demo password for every demo user: ${DEMO_PASSWORD}`);
     for (const u of DEMO_USERS) log(`  ${u.role.padEnd(13)} ${u.email}`);
@@ -136,6 +150,8 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await engine.stop().catch(() => {});
+    await demoService?.stop().catch(() => {});
+    await flags.close().catch(() => {});
     await sockets.close().catch(() => {});
     httpServer.closeAllConnections?.();
     await db().$disconnect().catch(() => {});

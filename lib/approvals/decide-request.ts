@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { approvalEvent, startRollback } from "./request-rollback.ts";
 import { ZBreakGlass, ZDecideRequest } from "./schemas.ts";
+import { autoStartRun } from "../runs/start-run.ts";
 
 const incidentSelect = {
   id: true, key: true, title: true, status: true, acknowledgedAt: true, decidedAt: true,
@@ -73,6 +74,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }
     },
     out.req.approverRoles,
   );
+  if (out.status === "approved") await autoStartRun(ctx, out.req.incident.key, out.req.runbook);
   return { status: out.status };
 }
 
@@ -105,5 +107,6 @@ export async function breakGlass({ ctx, input }: { ctx: Ctx; input: unknown }) {
     { requestId, incidentKey: req.incident.key, incidentTitle: req.incident.title, severity: req.severity, kind: "overridden", status: "overridden", by: actorLabel(ctx.actor) },
     req.approverRoles,
   );
+  await autoStartRun(ctx, req.incident.key, req.runbook);
   return { status: "overridden" as const };
 }

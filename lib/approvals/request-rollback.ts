@@ -11,6 +11,7 @@ import { stampsFor } from "../incidents/change-status.ts";
 import { TRANSITIONS } from "../incidents/schemas.ts";
 import { nextEscalationAt } from "./escalation.ts";
 import { ZRequestRollback } from "./schemas.ts";
+import { autoStartRun } from "../runs/start-run.ts";
 
 type IncidentForStart = {
   id: string;
@@ -132,7 +133,7 @@ export async function requestRollback({ ctx, input }: { ctx: Ctx; input: unknown
       });
       await startRollback(tx, ctx, inc, now, { requestId: req.id });
     }
-    return { id: req.id, status: req.status, created: true as const, incident: inc, approverRoles: approval.roles };
+    return { id: req.id, status: req.status, created: true as const, incident: inc, approverRoles: approval.roles, runbook: data.runbook || decision.runbook };
   });
 
   if (result.created) {
@@ -148,6 +149,7 @@ export async function requestRollback({ ctx, input }: { ctx: Ctx; input: unknown
       },
       result.approverRoles,
     );
+    if (result.status === "approved") await autoStartRun(ctx, result.incident.key, result.runbook ?? null);
   }
   return { id: result.id, status: result.status };
 }

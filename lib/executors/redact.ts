@@ -26,8 +26,9 @@ export function redact(text: string, secrets: readonly string[]): string {
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.password) u.password = REDACTED;
-    return u.toString();
+    if (!u.password) return u.toString();
+    u.password = "";
+    return u.toString().replace(`//${u.username}@`, `//${u.username}:${REDACTED}@`);
   } catch {
     return url;
   }

@@ -11,7 +11,7 @@ export const summarySelect = {
   detectedAt: true,
   updatedAt: true,
   commander: { select: { name: true } },
-  services: { select: { service: { select: { id: true, name: true, lastKnownGoodVersion: true, rtoMinutes: true } } } },
+  services: { select: { service: { select: { id: true, name: true, lastKnownGoodVersion: true, rtoMinutes: true, runbook: true } } } },
   respondBy: true,
   decidedAt: true,
   flaggedForReview: true,

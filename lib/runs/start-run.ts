@@ -94,3 +94,20 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   if (out.created) publishRun(out.runId, out.incidentKey, "started", "running");
   return { ...out, mode };
 }
+
+/**
+ * Once a rollback may go ahead, start its runbook at once when the runbook needs nothing a person
+ * must fill in. Otherwise the incident page offers the run form; nothing is guessed.
+ */
+export async function autoStartRun(ctx: Ctx, incidentKey: string, runbook: string | null): Promise<string | null> {
+  if (!runbook || ctx.actor.type === "system") return null;
+  const loaded = await findRunbook(runbook);
+  if (!loaded || !renderRunbook(loaded.runbook, {}, process.env).ok) return null;
+  try {
+    const r = await startRun({ ctx, input: { key: incidentKey, runbook, mode: "live", params: {} } });
+    return r.runId;
+  } catch (err) {
+    console.error(`[runs] could not start ${runbook} for ${incidentKey}: ${(err as Error).message}`);
+    return null;
+  }
+}

@@ -4,6 +4,7 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
+import { processEnv } from "../process.ts";
 
 // pg_dump refuses newer servers, and the machine's client tools are Debian's PostgreSQL 15, so the
 // backup and restore tests need a PostgreSQL 15 server: Debian's postgresql-15 package.
@@ -49,7 +50,7 @@ export async function startPg15(): Promise<Pg15> {
   if (ids.uid !== undefined && ids.gid !== undefined) {
     for (const p of [dir, data, pwfile]) await chown(p, ids.uid, ids.gid);
   }
-  const opts: SpawnSyncOptions = { ...ids, encoding: "utf8", env: { PATH: process.env.PATH ?? "", LANG: "C", LC_ALL: "C" } };
+  const opts: SpawnSyncOptions = { ...ids, encoding: "utf8", env: processEnv({ PATH: process.env.PATH ?? "", LANG: "C", LC_ALL: "C" }) };
   check(spawnSync(path.join(PG15_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8"], opts), "initdb (PostgreSQL 15)");
   const port = await freePort();
   check(

@@ -46,7 +46,10 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const pasts = new Map(await Promise.all([...new Set(runs.map((r) => r.runbookName))].map(async (n) => [n, await pastDurationMinutes(n)] as const)));
   const now = new Date().toISOString();
   const mayRequest =
-    can(role, "rollback.request") && !pendingRequest && incident.status !== "resolved" && incident.status !== "closed" && (decision?.initiators.includes(role) ?? true);
+    can(role, "rollback.request") &&
+    !pendingRequest &&
+    !["rolling_back", "resolved", "closed"].includes(incident.status) &&
+    (decision?.initiators.includes(role) ?? true);
 
   const milestones = [
     ["Detected", incident.detectedAt],
@@ -148,7 +151,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                   scopes={policy.policy.scopes}
                   defaultScope={decision?.scope?.id ?? null}
                   defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).filter(Boolean).join(", ")}
-                  defaultRunbook={decision?.runbook ?? ""}
+                  defaultRunbook={decision?.runbook ?? incident.services.map((s) => s.service.runbook).find(Boolean) ?? ""}
                   gateOpen={decision?.approval?.mode === "none"}
                 />
               )}

@@ -1,0 +1,40 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { existsSync } from "node:fs";
+import type { FlagStore } from "../executors/flags/store.ts";
+import { freePort } from "../db/embedded.ts";
+import { resetDemoState } from "./demo-service.ts";
+
+/**
+ * Starts the quick start's demo service as its own process (v2 deployed: broken) and turns its
+ * feature flag on, so the demo runbook has something real to roll back. Returns a stop function.
+ */
+export async function startDemo(opts: { dataDir: string; root: string; flags: FlagStore; port?: number; log: (l: string) => void }) {
+  const port = opts.port ?? (await freePort());
+  const stateFile = path.join(opts.dataDir, "demo", "service.json");
+  if (!existsSync(stateFile)) resetDemoState(stateFile);
+  if (!(await opts.flags.get("new-checkout"))) await opts.flags.set("new-checkout", true);
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/demo-service.ts", String(port), stateFile], {
+    cwd: opts.root,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr?.on("data", (b: Buffer) => opts.log(`[demo service] ${b.toString("utf8").trimEnd()}`));
+  const url = `http://127.0.0.1:${port}`;
+  // Wait until it answers, so the first dry run does not race its start.
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/version`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

@@ -9,6 +9,7 @@ export function Nav({ user, pending }: { user: { name: string; role: RoleName };
     { href: "/incidents", label: "Incidents" },
     ...(can(user.role, "rollback.decide") || can(user.role, "rollback.request") ? [{ href: "/approvals", label: "Approvals", count: pending }] : []),
     { href: "/matrix", label: "Matrix" },
+    { href: "/runbooks", label: "Runbooks" },
     { href: "/services", label: "Services" },
     ...(can(user.role, "user.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
   ];

@@ -20,7 +20,7 @@ export const ZHttpParams = z.strictObject({
     })
     .default({ count: 0, backoffSeconds: 1, maxBackoffSeconds: 60 }),
   probeInPlan: z.boolean().default(false).describe("the plan may send a HEAD request to this URL (only if that changes nothing)"),
-});
+}).refine((p) => p.body === undefined || (p.method !== "GET" && p.method !== "HEAD"), { message: "GET and HEAD requests carry no body", path: ["body"] });
 export type HttpParams = z.infer<typeof ZHttpParams>;
 
 export function backoffMs(retries: HttpParams["retries"], failedAttempt: number): number {

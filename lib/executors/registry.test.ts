@@ -52,3 +52,9 @@ describe("executor registry", () => {
     expect(!bad.ok && bad.errors).toEqual([{ path: "url", message: "an http(s) URL template; {flag} and {enabled} are filled in" }]);
   });
 });
+
+describe("http params", () => {
+  it("refuse a body on GET", () => {
+    expect(validate("http", { url: "http://x.example/", body: { a: 1 } })).toEqual({ ok: false, errors: [{ path: "body", message: "GET and HEAD requests carry no body" }] });
+  });
+});

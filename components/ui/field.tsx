@@ -24,16 +24,20 @@ export function Field({ label, name, error, hint, children }: FieldProps) {
   );
 }
 
-export function TextInput({ name, error, ...props }: InputHTMLAttributes<HTMLInputElement> & { name: string; error?: string[] }) {
-  return <input id={name} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${name}-error` : undefined} className={inputClass} {...props} />;
+// The error paragraph's id follows the control's id (which defaults to its name), as Field does.
+export function TextInput({ name, error, id, ...props }: InputHTMLAttributes<HTMLInputElement> & { name: string; error?: string[] }) {
+  const fid = id ?? name;
+  return <input id={fid} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${fid}-error` : undefined} className={inputClass} {...props} />;
 }
 
-export function TextArea({ name, error, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; error?: string[] }) {
-  return <textarea id={name} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${name}-error` : undefined} className={inputClass} {...props} />;
+export function TextArea({ name, error, id, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; error?: string[] }) {
+  const fid = id ?? name;
+  return <textarea id={fid} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${fid}-error` : undefined} className={inputClass} {...props} />;
 }
 
-export function Select({ name, error, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { name: string; error?: string[] }) {
-  return <select id={name} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${name}-error` : undefined} className={inputClass} {...props} />;
+export function Select({ name, error, id, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { name: string; error?: string[] }) {
+  const fid = id ?? name;
+  return <select id={fid} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${fid}-error` : undefined} className={inputClass} {...props} />;
 }
 
 export function FormMessage({ message, ok }: { message?: string; ok?: boolean }) {

@@ -51,6 +51,7 @@ export const healthCheckExecutor: Executor<HealthCheckParams> = {
         last = `${r.status}${healthy ? "" : params.expectBodyContains && statusMatches(params.expectStatus, r.status) ? ` without "${params.expectBodyContains}"` : ""}`;
         consecutive = healthy ? consecutive + 1 : 0;
       } catch (err) {
+        if (ctx.signal.aborted) break;
         last = (err as Error).message;
         consecutive = 0;
       }

@@ -22,9 +22,11 @@ export class LogBuffer {
     this.timer = setInterval(() => void this.flush(), intervalMs);
   }
 
+  /** One line from an executor (which strips the newline) or text that ends in its own newline. */
   push(stream: string, text: string) {
     if (!text) return;
-    this.pending.push({ stream, text, at: new Date() });
+    // Lines are stored end to end, so each keeps its newline or neighbours would run together.
+    this.pending.push({ stream, text: text.endsWith("\n") ? text : `${text}\n`, at: new Date() });
   }
 
   flush(): Promise<void> {

@@ -246,6 +246,7 @@ describe("abort", () => {
     await operateRun({ ctx: oncall, input: { runId: r.runId, action: "abort", reason: "wrong target" } });
     await until("both processes to be gone", async () => pids.every((p) => !processAlive(p)), 5000, 25);
     expect(Date.now() - t0).toBeLessThan(5000);
+    started.length = 0; // gone: never signal these pids again
 
     const done = await until("the step to be aborted", async () => {
       const row = await readRun(db, r.runId);

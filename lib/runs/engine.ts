@@ -33,6 +33,7 @@ type Claimed = {
   retries: number;
   backoffSeconds: number;
   continueOnFailure: boolean;
+  idempotent: boolean;
   mode: "live" | "dry_run" | "drill";
   incidentKey: string | null;
 };
@@ -184,7 +185,7 @@ export class RunEngine {
       where: { id },
       select: {
         id: true, runId: true, index: true, title: true, executor: true, params: true, phase: true, timeoutSeconds: true, attempt: true,
-        retries: true, backoffSeconds: true, continueOnFailure: true, run: { select: { mode: true, params: true, incident: { select: { key: true } } } },
+        retries: true, backoffSeconds: true, continueOnFailure: true, idempotent: true, run: { select: { mode: true, params: true, incident: { select: { key: true } } } },
       },
     });
     return { ...s, mode: s.run.mode, runParams: s.run.params, incidentKey: s.run.incident?.key ?? null };
@@ -237,6 +238,19 @@ export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, in
     let status = outcome.status;
     let runUpdate: Prisma.RunUpdateInput | null = null;
     if (runAborted) status = "aborted";
+    // Aborted while the run was not: this server is stopping. Interrupted, exactly as after a crash
+    // (recover()): an idempotent step runs again, any other waits for an operator.
+    if (status === "aborted" && !runAborted) {
+      await tx.stepRun.update({
+        where: { id: step.id },
+        data: step.idempotent
+          ? { status: "pending", claimedBy: null, error: "interrupted: the server stopped during this step; retrying because it is idempotent" }
+          : { status: "interrupted", claimedBy: null, finishedAt: now, exitCode: outcome.exitCode ?? null, error: "interrupted: the server stopped during this step" },
+      });
+      await tx.stepLog.create({ data: { stepRunId: step.id, attempt: step.attempt, stream: "info", text: `\n[rollcall] interrupted: the server running this step stopped (attempt ${step.attempt}).${step.idempotent ? " The step is idempotent: it will run again." : " Waiting for an operator: retry, skip or abort."}\n` } });
+      if (!step.idempotent) await tx.run.update({ where: { id: step.runId }, data: { status: "paused", pauseReason: `Step ${step.index + 1} “${step.title}” was interrupted by a server stop. Retry, skip or abort.` } });
+      return { status: step.idempotent ? "retrying" : "interrupted", finished: null, incidentId: cur.run.incidentId };
+    }
     const retry = status === "failed" && step.attempt <= step.retries && !runAborted;
     await tx.stepRun.update({
       where: { id: step.id },

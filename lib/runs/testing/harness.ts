@@ -125,6 +125,11 @@ export class Spawned {
     this.groups.add(pid);
   }
 
+  /** Once a group is known to be gone, forget it, so a reused pid is never signalled. */
+  untrack(pid: number) {
+    this.groups.delete(pid);
+  }
+
   killAll() {
     for (const pgid of this.groups) {
       try {
@@ -155,7 +160,13 @@ export async function spawnEngine(databaseUrl: string, spawned: Spawned, env: Re
   let err = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const exited = new Promise<void>((r) =>
+    child.once("exit", () => {
+      // Its shell steps lead groups of their own; the engine's group was only the engine.
+      if (child.pid) spawned.untrack(child.pid);
+      r();
+    }),
+  );
   const instanceId = await until("the engine process to start", async () => {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`engine process exited early: ${err}`);
     return /^ready (\S+)$/m.exec(out)?.[1] ?? null;

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { ZRunbook, type Runbook } from "./schema.ts";
-import { formatSourceError, parseYamlWith, type SourceError } from "./yaml-source.ts";
+import { formatSourceError, parseYamlWith, type SourceError } from "../yaml/source.ts";
 
 export type RunbookError = SourceError;
 /** A runbook as loaded: the exact source is kept so a run can snapshot the version it ran. */

@@ -73,8 +73,13 @@ beforeAll(async () => {
     sh("never", "echo never"),
   ]));
   rb.write(runbook("quick", [sh("one", "echo one")]));
+  rb.write(runbook("parallel", [
+    sh("a", "date +%s%N; sleep 1; date +%s%N", { parallelGroup: "fan" }),
+    sh("b", "date +%s%N; sleep 1; date +%s%N", { parallelGroup: "fan" }),
+    sh("after", "date +%s%N"),
+  ]));
   rb.write(runbook("secret", [sh("show", 'echo "token is $TOKEN"', {}, { env: { TOKEN: "{{ env.TEST_SECRET_TOKEN }}" } })]));
-  await expectRunbooksLoad(["plan-check", "plan-fails", "needs-file", "flaky", "continue", "abortable", "quick", "secret"]);
+  await expectRunbooksLoad(["plan-check", "plan-fails", "needs-file", "flaky", "continue", "abortable", "quick", "secret", "parallel"]);
 
   engine = new RunEngine({ db, ...ENGINE_TIMINGS });
   await engine.start();
@@ -227,6 +232,20 @@ describe("a failing step pauses the run and asks", () => {
     expect(done.status).toBe("succeeded");
     expect(done.steps.map((s) => [s.status, s.attempt, s.exitCode])).toEqual([["failed", 1, 3], ["succeeded", 1, 0]]);
     expect(done.steps[0]!.error).toBe("exited with code 3");
+  });
+});
+
+describe("parallel groups", () => {
+  it("runs consecutive steps of one group at the same time, and the next step only after both", async () => {
+    const r = await run("parallel", "drill");
+    const done = await waitForRun(db, r.runId, ["succeeded", "failed", "paused"]);
+    expect(done.status).toBe("succeeded");
+    const times = done.steps.map((s) => logText(s).match(/\d{15,}/g)!.map((n) => Number(BigInt(n) / 1_000_000n)));
+    const [a, b, after] = times as [number[], number[], number[]];
+    // a and b overlap: each started before the other finished.
+    expect(a[0]!).toBeLessThan(b[1]!);
+    expect(b[0]!).toBeLessThan(a[1]!);
+    expect(after[0]!).toBeGreaterThanOrEqual(Math.max(a[1]!, b[1]!));
   });
 });
 

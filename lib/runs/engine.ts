@@ -167,7 +167,8 @@ export class RunEngine {
         where r."status" = 'running' and s."status" = 'pending' and (s."notBefore" is null or s."notBefore" <= now())
           and not exists (
             select 1 from "StepRun" p where p."runId" = s."runId" and p."index" < s."index"
-              and p."status" not in ('succeeded', 'skipped', 'failed') )
+              and p."status" not in ('succeeded', 'skipped', 'failed')
+              and (s."parallelGroup" is null or p."parallelGroup" is distinct from s."parallelGroup") )
           and not exists (
             select 1 from "StepRun" f where f."runId" = s."runId" and f."index" < s."index"
               and f."status" = 'failed' and f."continueOnFailure" = false and r."mode" <> 'dry_run')

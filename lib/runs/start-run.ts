@@ -75,6 +75,7 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
               backoffSeconds: step.retries.backoffSeconds,
               continueOnFailure: step.continueOnFailure,
               idempotent: step.idempotent,
+              parallelGroup: step.parallelGroup ?? null,
             };
           }),
         },

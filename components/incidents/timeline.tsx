@@ -49,6 +49,10 @@ function describe(e: Event): { title: string; body?: string } {
       return { title: `Run: ${str("action") || str("status")} ${str("step")}`.trim(), body: str("reason") || undefined };
     case "run_finished":
       return { title: `${str("mode") === "dry_run" ? "Dry run" : "Run"} ${str("status")}: ${str("runbook")}` };
+    case "public_update":
+      return { title: `Status page update (${str("status")}): ${str("publicTitle")}`, body: str("body") };
+    case "service_state":
+      return { title: `${str("service")} on the status page: ${str("from").replace("_", " ")} → ${str("to").replace("_", " ")}` };
     case "break_glass":
       return { title: "BREAK-GLASS: approval gate overridden", body: str("justification") };
     default:

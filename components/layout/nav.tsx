@@ -11,6 +11,7 @@ export function Nav({ user, pending }: { user: { name: string; role: RoleName };
     { href: "/matrix", label: "Matrix" },
     { href: "/runbooks", label: "Runbooks" },
     { href: "/services", label: "Services" },
+    { href: "/status", label: "Status page" },
     ...(can(user.role, "user.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
   ];
   return (

@@ -72,13 +72,17 @@ export function useLive() {
 /** Joins the incident's room while its page is open (notes and edits that do not reach the board). */
 export function WatchIncident({ incidentKey }: { incidentKey: string }) {
   const { socket, status } = useLive();
+  const router = useRouter();
   useEffect(() => {
     if (!socket || status !== "live") return;
     socket.emit("incident:watch", incidentKey);
+    // A change between this page's server render and joining the room reached nobody (a run step
+    // that finished meanwhile would show as running until the next event): re-read once now.
+    router.refresh();
     return () => {
       socket.emit("incident:unwatch", incidentKey);
     };
-  }, [socket, status, incidentKey]);
+  }, [socket, status, incidentKey, router]);
   return null;
 }
 

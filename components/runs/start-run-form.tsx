@@ -32,8 +32,9 @@ export function StartRunForm(p: Props) {
     <form action={action} key={JSON.stringify(v)} className="space-y-3" aria-label="Run a runbook">
       <input type="hidden" name="key" value={p.incidentKey} />
       <FormMessage message={state.message} ok={state.ok} />
-      <Field label="Runbook" name="runbook" error={state.fieldErrors?.runbook}>
-        <Select name="runbook" value={name} onChange={(e) => setName(e.target.value)}>
+      {/* Own ids: the Rollback card's request form on the same page has a "runbook" field too. */}
+      <Field label="Runbook" name="run-runbook" error={state.fieldErrors?.runbook}>
+        <Select id="run-runbook" name="runbook" value={name} onChange={(e) => setName(e.target.value)}>
           {p.runbooks.map((r) => (
             <option key={r.name} value={r.name}>
               {r.title}
@@ -51,8 +52,8 @@ export function StartRunForm(p: Props) {
           </Field>
         );
       })}
-      <Field label="Mode" name="mode" error={state.fieldErrors?.mode}>
-        <Select name="mode" defaultValue={String(v.mode ?? "dry_run")}>
+      <Field label="Mode" name="run-mode" error={state.fieldErrors?.mode}>
+        <Select id="run-mode" name="mode" defaultValue={String(v.mode ?? "dry_run")}>
           <option value="dry_run">Dry run: plan and check every step, change nothing</option>
           <option value="drill">Drill: run against a non-production target, recorded as a drill</option>
           <option value="live" disabled={!p.liveAllowed}>

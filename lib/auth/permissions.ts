@@ -19,6 +19,7 @@ export const ACTIONS = [
   "run.start",
   "run.operate",
   "run.log.read",
+  "status.publish",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -38,6 +39,7 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "run.start",
     "run.operate",
     "run.log.read",
+    "status.publish",
   ],
   teamlead: [
     "incident.read",
@@ -53,6 +55,7 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "run.start",
     "run.operate",
     "run.log.read",
+    "status.publish",
   ],
   productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read"],
   admin: [...ACTIONS],

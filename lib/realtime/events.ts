@@ -30,7 +30,11 @@ export type RunChanged = {
   at: string;
 };
 
+/** The only event of the public namespace: something on the status page changed. No details. */
+export type PublicStatusChanged = { at: string };
+
 export type ServerToClientEvents = {
+  "status:changed": (e: PublicStatusChanged) => void;
   "run:changed": (e: RunChanged) => void;
   "approval:changed": (e: ApprovalChanged) => void;
   "incident:changed": (e: IncidentChanged) => void;

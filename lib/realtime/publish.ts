@@ -25,6 +25,16 @@ export function publish<E extends keyof ServerToClientEvents>(
   io.to(roomsToHit).emit(event, ...args);
 }
 
+/**
+ * Tells the public status-page namespace that something changed. It carries no data: the page
+ * re-reads /api/status, which is public by construction.
+ */
+export function publishPublic() {
+  const io = g.__rollcallIo;
+  if (!io) return;
+  io.of("/public").emit("status:changed", { at: new Date().toISOString() });
+}
+
 /** Drops every open socket of a user (deactivation), on every instance. */
 export function disconnectUser(userId: string, reason: string) {
   const io = g.__rollcallIo;

@@ -80,6 +80,12 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
     });
   });
 
+  // The status page's read-only namespace: no sign-in, nothing but "something changed".
+  const pub = io.of("/public");
+  pub.on("connection", (socket) => {
+    socket.onAny(() => socket.disconnect(true));
+  });
+
   setIo(io);
   return {
     io,

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { SYSTEM } from "../auth/actor.ts";
-import { publish } from "../realtime/publish.ts";
+import { publish, publishPublic } from "../realtime/publish.ts";
 import { rooms } from "../realtime/events.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { LogBuffer } from "./log-buffer.ts";
@@ -226,6 +226,8 @@ function pidAlive(pid: number): boolean {
 export function publishRun(runId: string, incidentKey: string | null, kind: "started" | "step" | "log" | "finished" | "paused", status: string) {
   const targets = [rooms.run(runId), ...(incidentKey ? [rooms.incident(incidentKey)] : [])];
   publish(targets, "run:changed", { runId, incidentKey, kind, status, at: new Date().toISOString() });
+  // A status page showing this rollback's progress bar re-reads itself (the event carries nothing).
+  if (kind === "step" || kind === "finished") publishPublic();
 }
 
 /** Records a step's outcome and moves the run on: next step, retry later, pause to ask, or finish. */

@@ -21,6 +21,7 @@ import { runbooks as loadRunbooks } from "@/lib/runs/runbook-registry";
 import { RunPanel } from "@/components/runs/run-panel";
 import { StartRunForm } from "@/components/runs/start-run-form";
 import { toPanel } from "@/components/runs/to-panel";
+import { PublicUpdateForm, ServiceStateForm } from "@/components/status/public-status-forms";
 
 export const dynamic = "force-dynamic";
 
@@ -158,6 +159,21 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
               {!mayRequest && requests.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No rollback requested.</p>}
             </div>
           </Card>
+          {can(role, "status.publish") && (
+            <Card aria-labelledby="public-h">
+              <h2 id="public-h" className="mb-3 font-semibold">
+                Status page <a href="/status" className="text-xs font-normal underline">open</a>
+              </h2>
+              <div className="space-y-4">
+                <div className="space-y-2">
+                  {incident.services.map((s) => (
+                    <ServiceStateForm key={s.service.id} incidentKey={incident.key} service={{ id: s.service.id, name: s.service.name, state: s.service.state }} />
+                  ))}
+                </div>
+                <PublicUpdateForm incidentKey={incident.key} publicTitle={incident.publicTitle} showProgress={incident.showPublicProgress} />
+              </div>
+            </Card>
+          )}
           {can(user.role, "incident.changeStatus") && (
             <Card aria-labelledby="status-h">
               <h2 id="status-h" className="mb-3 font-semibold">Status</h2>

@@ -1,0 +1,69 @@
+"use client";
+import { useActionState } from "react";
+import { postPublicUpdateAction, setServiceStateAction } from "@/lib/status/actions";
+import { initialState } from "@/lib/action-state";
+import { PUBLIC_STATUSES, SERVICE_STATES, STATE_LABELS } from "@/lib/status/schemas";
+import { Button } from "@/components/ui/button";
+import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
+
+export function PublicUpdateForm({ incidentKey, publicTitle, showProgress }: { incidentKey: string; publicTitle: string | null; showProgress: boolean }) {
+  const [state, action, pending] = useActionState(postPublicUpdateAction, initialState);
+  const v = state.ok ? {} : (state.values ?? {});
+  const e = state.fieldErrors ?? {};
+  return (
+    <form action={action} key={state.ok ? `ok-${state.at}` : JSON.stringify(v)} className="space-y-3" aria-label="Public update">
+      <input type="hidden" name="key" value={incidentKey} />
+      <FormMessage message={state.message} ok={state.ok} />
+      <Field label="Public title" name="publicTitle" error={e.publicTitle} hint="What customers read: no internal names, versions or people.">
+        <TextInput name="publicTitle" defaultValue={String(v.publicTitle ?? publicTitle ?? "")} error={e.publicTitle} />
+      </Field>
+      <Field label="Public status" name="status" error={e.status}>
+        <Select name="status" defaultValue={String(v.status ?? "investigating")}>
+          {PUBLIC_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s[0]!.toUpperCase() + s.slice(1)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Update for the status page" name="body" error={e.body}>
+        <TextArea name="body" rows={3} defaultValue={String(v.body ?? "")} error={e.body} />
+      </Field>
+      <label className="flex min-h-11 items-center gap-3 text-sm">
+        <input type="checkbox" name="showProgress" value="on" defaultChecked={showProgress} className="h-5 w-5" />
+        Show the rollback's progress as a bar on the status page
+      </label>
+      <Button type="submit" variant="secondary" disabled={pending} className="w-full">
+        {pending ? "Publishing…" : "Publish update"}
+      </Button>
+    </form>
+  );
+}
+
+export function ServiceStateForm({ incidentKey, service }: { incidentKey: string; service: { id: string; name: string; state: string } }) {
+  const [state, action, pending] = useActionState(setServiceStateAction, initialState);
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-2" aria-label={`State of ${service.name}`}>
+      <input type="hidden" name="key" value={incidentKey} />
+      <input type="hidden" name="serviceId" value={service.id} />
+      <label className="min-w-40 flex-1 text-sm font-medium" htmlFor={`state-${service.id}`}>
+        {service.name}
+        <Select name="state" id={`state-${service.id}`} defaultValue={service.state}>
+          {SERVICE_STATES.map((s) => (
+            <option key={s} value={s}>
+              {STATE_LABELS[s]}
+            </option>
+          ))}
+        </Select>
+      </label>
+      <Button type="submit" variant="secondary" disabled={pending}>
+        Set
+      </Button>
+      {state.message && (
+        <p role={state.ok ? "status" : "alert"} className="w-full text-xs">
+          {state.message}
+        </p>
+      )}
+    </form>
+  );
+}

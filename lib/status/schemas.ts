@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+export const SERVICE_STATES = ["operational", "degraded", "partial_outage", "major_outage", "maintenance"] as const;
+export const PUBLIC_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
+
+export const STATE_LABELS: Record<(typeof SERVICE_STATES)[number], string> = {
+  operational: "Operational",
+  degraded: "Degraded performance",
+  partial_outage: "Partial outage",
+  major_outage: "Major outage",
+  maintenance: "Maintenance",
+};
+
+export const ZPostPublicUpdate = z.object({
+  key: z.string().max(40),
+  publicTitle: z.string().trim().min(5, "Give the incident a public title (at least 5 characters).").max(120, "Public titles are limited to 120 characters."),
+  status: z.enum(PUBLIC_STATUSES, "Choose a public status."),
+  body: z.string().trim().min(10, "Write the update for the public (at least 10 characters).").max(2000, "Public updates are limited to 2,000 characters."),
+  showProgress: z.enum(["on", "off"]).default("off").transform((v) => v === "on"),
+});
+export type PostPublicUpdate = z.infer<typeof ZPostPublicUpdate>;
+
+export const ZSetServiceState = z.object({
+  key: z.string().max(40).optional(),
+  serviceId: z.uuid(),
+  state: z.enum(SERVICE_STATES, "Choose a state."),
+});
+export type SetServiceState = z.infer<typeof ZSetServiceState>;

@@ -115,6 +115,16 @@ async function recordedRunStates(page: Page): Promise<{ status: string; steps: s
   });
 }
 
+/** Labels find their control by id: two controls with one id leave the second unlabelled. */
+async function expectUniqueIds(page: Page) {
+  const dupes = await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  expect(dupes, "element ids used more than once").toEqual([]);
+}
+
 async function expectNoOperateControls(page: Page) {
   for (const name of OPERATE_BUTTONS) await expect(page.getByRole("button", { name })).toHaveCount(0);
   await expect(page.getByText("Run a runbook", { exact: true })).toHaveCount(0);
@@ -137,6 +147,9 @@ test.describe("runbook runs", () => {
 
     // No rollback was requested: the run form is there, closed, and live runs are not allowed yet.
     await expect(runPanels(page)).toHaveCount(0);
+    // Both the request form and the run form have a "Runbook" field; each label must find its own.
+    await expect(page.getByRole("form", { name: "Request rollback" }).getByLabel("Runbook")).toHaveValue("demo-service");
+    await expectUniqueIds(page);
     await page.getByText("Run a runbook", { exact: true }).click();
     const form = page.getByRole("form", { name: "Run a runbook" });
     await form.getByLabel("Runbook").selectOption("demo-service");
@@ -276,7 +289,7 @@ test.describe("runbook runs", () => {
     await expect(panel.getByRole("button", { name: "Abort run" })).toHaveCount(0);
 
     // The oncall reads the logs: the checklist was confirmed by them, v1 was deployed and answers.
-    expect(await openLog(panel, "Post-rollback checklist")).toContain("Omar On-call (oncall): confirm");
+    expect(await openLog(panel, "Post-rollback checklist")).toContain("[rollcall] Omar On-call: confirm");
     const deployLog = await openLog(panel, "Deploy v1");
     expect(deployLog).toMatch(/demo-deploy\.ts http:\/\/127\.0\.0\.1:\d+ v1/);
     const healthLog = await openLog(panel, "Five healthy answers in a row");
@@ -317,6 +330,7 @@ test.describe("runbook runs", () => {
     expect(await openLog(panel, "Post-rollback checklist")).not.toContain(": confirm");
 
     // Abort asks first; dismissing the question changes nothing, accepting it aborts the run.
+    await expectLive(page);
     let asked = "";
     page.once("dialog", (d) => {
       asked = d.message();
@@ -437,9 +451,11 @@ test.describe("runbook runs", () => {
     };
 
     await expect(panel.getByRole("form", { name: "Confirm Post-rollback checklist" })).toBeVisible();
+    await expectUniqueIds(page);
     await shoot("run-paused");
 
     await page.setViewportSize({ width: 1280, height: 900 });
+    await expectLive(page);
     const confirm = panel.getByRole("form", { name: "Confirm Post-rollback checklist" });
     for (const item of CHECKLIST) await confirm.getByRole("checkbox", { name: item }).check();
     await confirm.getByRole("button", { name: "Confirm step" }).click();

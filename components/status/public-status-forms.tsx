@@ -31,7 +31,7 @@ export function PublicUpdateForm({ incidentKey, publicTitle, showProgress }: { i
       </Field>
       <label className="flex min-h-11 items-center gap-3 text-sm">
         <input type="checkbox" name="showProgress" value="on" defaultChecked={showProgress} className="h-5 w-5" />
-        Show the rollback's progress as a bar on the status page
+        Show the rollback&rsquo;s progress as a bar on the status page
       </label>
       <Button type="submit" variant="secondary" disabled={pending} className="w-full">
         {pending ? "Publishing…" : "Publish update"}

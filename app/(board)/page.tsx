@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { boardIncidents, isOverdue } from "@/lib/incidents/queries";
+import { boardIncidents, isOverdue, updateDue } from "@/lib/incidents/queries";
 import { SEVERITIES } from "@/lib/incidents/schemas";
 import { IncidentCard } from "@/components/incidents/incident-card";
 import { SeverityBadge } from "@/components/incidents/badges";
@@ -37,7 +37,7 @@ export default async function BoardPage() {
           </h2>
           <ul className="space-y-2" data-testid="board-overdue">
             {overdue.map((i) => (
-              <IncidentCard key={i.id} incident={i} />
+              <IncidentCard key={i.id} incident={i} updateDueAt={updateDue(i)} />
             ))}
           </ul>
         </section>
@@ -52,7 +52,7 @@ export default async function BoardPage() {
             </h2>
             <ul className="space-y-2" data-testid={`board-${sev}`}>
               {group.map((i) => (
-                <IncidentCard key={i.id} incident={i} />
+                <IncidentCard key={i.id} incident={i} updateDueAt={updateDue(i)} />
               ))}
             </ul>
           </section>

@@ -4,7 +4,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { Countdown } from "@/components/ui/countdown";
 import { SEVERITY_STYLES, SeverityBadge, StatusBadge } from "./badges";
 
-export function IncidentCard({ incident }: { incident: IncidentSummary }) {
+export function IncidentCard({ incident, updateDueAt }: { incident: IncidentSummary; updateDueAt?: Date | null }) {
   return (
     <li>
       <Link
@@ -27,6 +27,7 @@ export function IncidentCard({ incident }: { incident: IncidentSummary }) {
             <Countdown deadline={incident.respondBy.toISOString()} label="Decide" />
           )}
           {incident.flaggedForReview && <span className="rounded bg-red-700 px-2 py-0.5 text-xs font-bold text-white">Break-glass: review</span>}
+          {updateDueAt && <Countdown deadline={updateDueAt.toISOString()} label="Stakeholder update" />}
         </div>
       </Link>
     </li>

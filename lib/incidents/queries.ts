@@ -1,6 +1,7 @@
 import { db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { ACTIVE_STATUSES, type IncidentFilters } from "./schemas.ts";
+import { nextUpdateDue } from "../status/cadence.ts";
 
 export const summarySelect = {
   id: true,
@@ -19,6 +20,20 @@ export const summarySelect = {
 
 export type IncidentSummary = Prisma.IncidentGetPayload<{ select: typeof summarySelect }>;
 
+// The board also needs what the update cadence is counted from.
+const boardSelect = {
+  ...summarySelect,
+  decision: true,
+  publicUpdates: { orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true } },
+} satisfies Prisma.IncidentSelect;
+export type BoardIncident = Prisma.IncidentGetPayload<{ select: typeof boardSelect }>;
+
+/** When the next stakeholder update is due, per the severity's cadence in the policy. */
+export function updateDue(i: Pick<BoardIncident, "decision" | "publicUpdates" | "detectedAt">): Date | null {
+  const interval = (i.decision as { updateIntervalMinutes?: number } | null)?.updateIntervalMinutes ?? null;
+  return nextUpdateDue(interval, i.publicUpdates[0]?.createdAt ?? null, i.detectedAt);
+}
+
 const SEVERITY_ORDER = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 } as const;
 
 /** Past its response target with no decision yet. */
@@ -27,10 +42,10 @@ export function isOverdue(i: Pick<IncidentSummary, "respondBy" | "decidedAt" | "
 }
 
 /** Active incidents for the command board: overdue first, then most severe, then oldest. */
-export async function boardIncidents(now = new Date()): Promise<IncidentSummary[]> {
+export async function boardIncidents(now = new Date()): Promise<BoardIncident[]> {
   const rows = await db().incident.findMany({
     where: { status: { in: ACTIVE_STATUSES } },
-    select: summarySelect,
+    select: boardSelect,
     orderBy: [{ detectedAt: "asc" }],
     take: 500,
   });
@@ -123,6 +138,7 @@ export async function getIncident(key: string) {
       flaggedForReview: true,
       publicTitle: true,
       showPublicProgress: true,
+      publicUpdates: { orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true } },
       usersAffected: true,
       revenueImpactCents: true,
       dataLoss: true,

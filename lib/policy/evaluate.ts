@@ -28,6 +28,8 @@ export type Decision = {
   approval: Approval | null;
   initiators: string[];
   autoRollback: "yes" | "no" | "conditional" | null;
+  /** How often stakeholders get an update at this severity (the communication cadence). */
+  updateIntervalMinutes: number | null;
   runbook: string | null;
   reasons: Reason[];
   pending: Pending[];
@@ -145,6 +147,7 @@ export function evaluate({ policy, version }: LoadedPolicy, facts: Facts, now: D
     approval: defaults?.approval ?? null,
     initiators: defaults?.initiators ?? [],
     autoRollback: decisive?.then.autoRollback ?? defaults?.autoRollback ?? null,
+    updateIntervalMinutes: defaults?.updateIntervalMinutes ?? null,
     runbook: decisive?.then.runbook ?? null,
     reasons,
     pending,
@@ -168,5 +171,6 @@ export function withSeverity({ policy }: LoadedPolicy, d: Decision, severity: Se
     approval: row.approval,
     initiators: row.initiators,
     autoRollback: row.autoRollback,
+    updateIntervalMinutes: row.updateIntervalMinutes,
   };
 }

@@ -1,7 +1,8 @@
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { getIncident } from "@/lib/incidents/queries";
+import { getIncident, updateDue } from "@/lib/incidents/queries";
+import { Countdown } from "@/components/ui/countdown";
 import { SeverityBadge, StatusBadge } from "@/components/incidents/badges";
 import { ImpactForm, NoteForm, StatusForm } from "@/components/incidents/incident-forms";
 import { Timeline } from "@/components/incidents/timeline";
@@ -46,6 +47,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const rto = Math.min(...incident.services.map((s) => s.service.rtoMinutes));
   const pasts = new Map(await Promise.all([...new Set(runs.map((r) => r.runbookName))].map(async (n) => [n, await pastDurationMinutes(n)] as const)));
   const now = new Date().toISOString();
+  const updateDueAt = ["resolved", "closed"].includes(incident.status) ? null : updateDue(incident);
   const mayRequest =
     can(role, "rollback.request") &&
     !pendingRequest &&
@@ -84,6 +86,11 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
             <Card aria-labelledby="decision-h">
               <h2 id="decision-h" className="mb-3 font-semibold">Decision matrix</h2>
               <DecisionPanel decision={decision} decidedAt={incident.decidedAt} override={incident.severityOverride} />
+              {updateDueAt && (
+                <p className="mt-3 flex flex-wrap items-center gap-2 text-sm">
+                  <Countdown deadline={updateDueAt.toISOString()} label={`Next stakeholder update (every ${decision.updateIntervalMinutes} min)`} />
+                </p>
+              )}
             </Card>
           )}
           {(runs.length > 0 || rbs.length > 0) && (

@@ -1,0 +1,106 @@
+import type { Template } from "../lib/comms/templates";
+
+// The seeds' communication templates, with their "[Placeholder]"s turned into variables.
+// Sources: seed 000 (emergency notification, rollback completion), seed 002 (internal
+// "ROLLBACK INITIATED", customer notice), seed 004 (production rollback notification).
+
+export const DEFAULT_TEMPLATES: readonly Template[] = [
+  {
+    name: "emergency-notification",
+    title: "Emergency notification",
+    audience: "stakeholders",
+    subject: "🚨 [{{ severity }}] Production rollback initiated: {{ title }} ({{ key }})",
+    body: `🚨 PRODUCTION ROLLBACK INITIATED
+
+System: {{ services }}
+Severity: {{ severity }}
+Trigger: {{ trigger }}
+Start Time: {{ startedAt }}
+Expected Resolution: {{ eta }}
+Impact: {{ impact }}
+
+Current Status: {{ status }}
+Next Update: {{ nextUpdateAt }}
+
+Contact: {{ contact }}
+Incident ID: {{ key }}`,
+  },
+  {
+    name: "rollback-completion",
+    title: "Rollback completion",
+    audience: "stakeholders",
+    subject: "✅ Production rollback completed: {{ title }} ({{ key }})",
+    body: `✅ PRODUCTION ROLLBACK COMPLETED
+
+System: {{ services }}
+Rollback Duration: {{ rollbackDuration }}
+Services Restored: {{ services }}
+Impact: {{ impact }}
+
+Validation Results:
+{{ validationResults }}
+
+Post-Incident Actions:
+- Root cause analysis scheduled
+- Lessons learned session planned
+- Process improvements identified
+
+Incident {{ key }}: {{ status }}`,
+  },
+  {
+    name: "rollback-initiated",
+    title: "Rollback initiated (internal)",
+    audience: "internal",
+    subject: "ROLLBACK INITIATED: {{ key }} {{ title }}",
+    body: `ROLLBACK INITIATED
+
+Time: {{ startedAt }}
+Reason: {{ trigger }}
+Impact: {{ impact }}
+Level: {{ rollbackLevel }}
+Scope: {{ rollbackScope }}
+ETA: {{ eta }}
+Lead: {{ commander }}`,
+  },
+  {
+    name: "customer-notice",
+    title: "Customer notice",
+    audience: "customers",
+    subject: "Service disruption",
+    body: `We are currently experiencing technical difficulties with our service.
+Our team is working on resolving the issue.
+We expect normal service to resume within {{ eta }}.
+We apologize for any inconvenience.`,
+  },
+  {
+    name: "production-rollback-notification",
+    title: "Production rollback notification",
+    audience: "stakeholders",
+    subject: "🚨 [{{ severity }}] Production rollback notification: {{ services }} ({{ key }})",
+    body: `🚨 PRODUCTION ROLLBACK NOTIFICATION
+
+Time: {{ startedAt }}
+Severity: {{ severity }}
+System: {{ services }}
+
+REASON:
+- {{ trigger }}
+- Impact: {{ impact }}
+
+ACTION TAKEN:
+- Rollback: {{ rollbackScope }} (level {{ rollbackLevel }})
+- Elapsed: {{ elapsed }}
+
+CURRENT STATUS:
+- {{ status }}
+
+VALIDATION:
+{{ validationResults }}
+
+NEXT STEPS:
+- Next update at {{ nextUpdateAt }}
+
+Point of Contact: {{ contact }}
+Incident ID: {{ key }}`,
+  },
+];

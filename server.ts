@@ -17,6 +17,7 @@ import { sweepApprovals } from "./lib/approvals/sweep.ts";
 import { RunEngine } from "./lib/runs/engine.ts";
 import { startFlagServer } from "./lib/executors/flags/server.ts";
 import { startDemo } from "./lib/demo/start-demo.ts";
+import { deliverDue } from "./lib/comms/send-message.ts";
 
 const log = (line: string) => console.log(line);
 const fail = (line: string): never => {
@@ -140,6 +141,16 @@ async function main() {
     sweepApprovals().catch((err: Error) => console.error(`[approvals] sweep failed: ${err.message}`));
   }, 15_000);
   sweeper.unref();
+  // Messages go out in the background, retried with backoff; every outcome lands on the timeline.
+  let delivering = false;
+  const deliverer = setInterval(() => {
+    if (delivering) return;
+    delivering = true;
+    deliverDue()
+      .catch((err: Error) => console.error(`[comms] delivery pass failed: ${err.message}`))
+      .finally(() => (delivering = false));
+  }, 2_000);
+  deliverer.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -147,6 +158,7 @@ async function main() {
     stopping = true;
     log(`${signal}: stopping Rollcall`);
     clearInterval(sweeper);
+    clearInterval(deliverer);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await engine.stop().catch(() => {});

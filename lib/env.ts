@@ -32,6 +32,7 @@ const ZEnv = z.object({
   RUNBOOKS_DIR: z.string().min(1).default("runbooks"),
   FLAG_STORE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   FLAG_STORE_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  COMMS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -53,6 +53,13 @@ function describe(e: Event): { title: string; body?: string } {
       return { title: `Status page update (${str("status")}): ${str("publicTitle")}`, body: str("body") };
     case "service_state":
       return { title: `${str("service")} on the status page: ${str("from").replace("_", " ")} → ${str("to").replace("_", " ")}` };
+    case "message_sent":
+      return { title: `Message sent to ${Array.isArray(p.channels) ? p.channels.join(", ") : ""} (${str("audience")})`, body: str("subject") };
+    case "message_delivery":
+      return {
+        title: `${str("channel")}: ${str("status") === "delivered" ? "delivered" : str("status") === "given_up" ? "GAVE UP delivering" : `delivery failed (attempt ${String(p.attempt)}), retrying`}`,
+        body: str("status") === "delivered" ? undefined : str("detail"),
+      };
     case "break_glass":
       return { title: "BREAK-GLASS: approval gate overridden", body: str("justification") };
     default:

@@ -20,6 +20,8 @@ export const ACTIONS = [
   "run.operate",
   "run.log.read",
   "status.publish",
+  "comms.send",
+  "comms.manage",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -40,6 +42,7 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "run.operate",
     "run.log.read",
     "status.publish",
+    "comms.send",
   ],
   teamlead: [
     "incident.read",
@@ -56,6 +59,7 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "run.operate",
     "run.log.read",
     "status.publish",
+    "comms.send",
   ],
   productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read"],
   admin: [...ACTIONS],

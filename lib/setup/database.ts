@@ -24,6 +24,7 @@ export async function resolveDatabase(log: (l: string) => void): Promise<Resolve
   });
   const url = embedded.url("rollcall");
   setEnv("DATABASE_URL", url);
+  setEnv("ROLLCALL_EMBEDDED", "1");
   return { url, embedded };
 }
 

@@ -23,6 +23,8 @@ import { RunPanel } from "@/components/runs/run-panel";
 import { StartRunForm } from "@/components/runs/start-run-form";
 import { toPanel } from "@/components/runs/to-panel";
 import { PublicUpdateForm, ServiceStateForm } from "@/components/status/public-status-forms";
+import { Composer } from "@/components/comms/composer";
+import { composerData } from "@/lib/comms/composer-data";
 
 export const dynamic = "force-dynamic";
 
@@ -47,6 +49,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const rto = Math.min(...incident.services.map((s) => s.service.rtoMinutes));
   const pasts = new Map(await Promise.all([...new Set(runs.map((r) => r.runbookName))].map(async (n) => [n, await pastDurationMinutes(n)] as const)));
   const now = new Date().toISOString();
+  const comms = can(role, "comms.send") ? await composerData(incident.key) : null;
   const updateDueAt = ["resolved", "closed"].includes(incident.status) ? null : updateDue(incident);
   const mayRequest =
     can(role, "rollback.request") &&
@@ -166,6 +169,12 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
               {!mayRequest && requests.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No rollback requested.</p>}
             </div>
           </Card>
+          {comms && (
+            <Card aria-labelledby="comms-h">
+              <h2 id="comms-h" className="mb-3 font-semibold">Communicate</h2>
+              <Composer incidentKey={incident.key} templates={comms.templates} channels={comms.channels} />
+            </Card>
+          )}
           {can(role, "status.publish") && (
             <Card aria-labelledby="public-h">
               <h2 id="public-h" className="mb-3 font-semibold">

@@ -1,0 +1,92 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase } from "../../test/db";
+import type { Db } from "../db/client";
+import type { Ctx } from "../auth/actor";
+import type { RoleName } from "../auth/permissions";
+import { setEnv } from "../env";
+import { isAppError } from "../errors";
+import { createIncident } from "../incidents/create-incident";
+import { addChannel, deliverDue, sendMessage } from "./send-message";
+import { composerData } from "./composer-data";
+import { listChannels } from "./channel-store";
+import { commsKey } from "./key";
+
+let db: Db;
+let drop: () => Promise<void>;
+let server: Server;
+let url: string;
+let failNext = 0;
+const received: string[] = [];
+const ctxs = {} as Record<RoleName, Ctx>;
+
+beforeAll(async () => {
+  ({ db, drop } = await freshDatabase("comms"));
+  setEnv("COMMS_KEY", randomBytes(32).toString("base64"));
+  (globalThis as { __rollcallCommsKey?: unknown }).__rollcallCommsKey = undefined;
+  for (const role of ["viewer", "oncall", "admin"] as const) {
+    const u = await db.user.create({ data: { email: `${role}@comms.test`, name: `Person ${role}`, role } });
+    ctxs[role] = { actor: { type: "user", id: u.id, email: u.email, name: u.name, role } };
+  }
+  // A local stand-in for Slack: records what it received; answers 500 while failNext > 0.
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      if (failNext > 0) {
+        failNext--;
+        res.writeHead(500).end("boom");
+        return;
+      }
+      received.push(body);
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/T000/B000/SECRETPART`;
+});
+afterAll(async () => {
+  server.close();
+  await drop();
+});
+
+describe("sending a message from an incident", () => {
+  it("fills a seed template from the incident, delivers to a real receiver, retries a 500, and records every outcome on the timeline", async () => {
+    const svc = await db.service.create({ data: { name: "Checkout", tier: "Critical", rtoMinutes: 5, rpoMinutes: 1, ownerTeam: "Pay" } });
+    const inc = await createIncident({ ctx: ctxs.oncall, input: { title: "Checkout <down>", trigger: "manual", severity: "CRITICAL", serviceIds: [svc.id] } });
+    const ch = await addChannel({ ctx: ctxs.admin, input: { name: "#incidents", kind: "slack", webhookUrl: url } });
+
+    const view = await listChannels(db, commsKey()!);
+    expect(JSON.stringify(view)).not.toContain("SECRETPART");
+    expect(JSON.stringify(await db.channel.findMany())).not.toContain("SECRETPART");
+
+    const data = await composerData(inc.key);
+    const t = data!.templates.find((x) => x.name === "emergency-notification")!;
+    expect(t.body).toContain(inc.key);
+    expect(t.subject).toContain("Checkout <down>");
+
+    failNext = 1;
+    await sendMessage({ ctx: ctxs.oncall, input: { key: inc.key, templateName: t.name, audience: t.audience, subject: t.subject, body: t.body, channelIds: [ch.id] } });
+    const first = await deliverDue(new Date());
+    expect(first.map((o) => o.status)).toEqual(["failed"]);
+    const second = await deliverDue(new Date(Date.now() + 10_000));
+    expect(second.map((o) => o.status)).toEqual(["delivered"]);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toContain(inc.key);
+    expect(received[0]).toContain("Checkout &lt;down&gt;"); // Slack mrkdwn escaping
+
+    const kinds = (await db.timelineEvent.findMany({ where: { incident: { key: inc.key } }, orderBy: { id: "asc" }, select: { kind: true, payload: true } }))
+      .filter((e) => e.kind.startsWith("message"))
+      .map((e) => [e.kind, (e.payload as { status?: string }).status ?? null]);
+    expect(kinds).toEqual([["message_sent", null], ["message_delivery", "failed"], ["message_delivery", "delivered"]]);
+  });
+
+  it("refuses a viewer, and a non-admin adding channels", async () => {
+    const err = await sendMessage({ ctx: ctxs.viewer, input: {} }).then(() => null, (e: unknown) => e);
+    expect(isAppError(err) && err.code).toBe("FORBIDDEN");
+    const err2 = await addChannel({ ctx: ctxs.oncall, input: { name: "x", kind: "slack", webhookUrl: url } }).then(() => null, (e: unknown) => e);
+    expect(isAppError(err2) && err2.code).toBe("FORBIDDEN");
+  });
+});

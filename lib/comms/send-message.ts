@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { db } from "../db/client.ts";
+import type { Ctx } from "../auth/actor.ts";
+import { assertCan } from "../auth/guard.ts";
+import { AppError } from "../errors.ts";
+import { recordIncidentChange } from "../incidents/record.ts";
+import { appendAudit } from "../audit/index.ts";
+import { SYSTEM } from "../auth/actor.ts";
+import { publish } from "../realtime/publish.ts";
+import { rooms } from "../realtime/events.ts";
+import { queueMessage, processDeliveries, type DeliveryOutcome } from "./deliver.ts";
+import { AUDIENCES } from "./templates.ts";
+import { createChannel } from "./channel-store.ts";
+import { commsKey } from "./key.ts";
+
+export const ZSendMessage = z.object({
+  key: z.string().max(40),
+  templateName: z.string().max(100).default(""),
+  audience: z.enum(AUDIENCES as ["internal", "stakeholders", "customers"], "Choose an audience."),
+  subject: z.string().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
+  body: z.string().trim().min(10, "Write the message (at least 10 characters).").max(100_000),
+  channelIds: z.array(z.uuid()).min(1, "Choose at least one channel."),
+});
+
+/** Queues a message to channels; delivery (with retries) happens in the background loop. */
+export async function sendMessage({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  assertCan(ctx.actor, "comms.send");
+  const parsed = ZSendMessage.safeParse(input);
+  if (!parsed.success) throw AppError.validation(parsed.error);
+  const m = parsed.data;
+  if (!commsKey()) throw new AppError("CONFLICT", "Channels are not configured: set COMMS_KEY.");
+  return db().$transaction(async (tx) => {
+    const inc = await tx.incident.findUnique({ where: { key: m.key }, select: { id: true } });
+    if (!inc) throw new AppError("NOT_FOUND", `Incident ${m.key} does not exist.`);
+    const channels = await tx.channel.findMany({ where: { id: { in: m.channelIds }, active: true }, select: { id: true, name: true } });
+    if (channels.length !== m.channelIds.length) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { channelIds: ["A chosen channel no longer exists or is inactive."] });
+    const queued = await queueMessage(tx, {
+      incidentId: inc.id,
+      templateName: m.templateName || undefined,
+      audience: m.audience,
+      subject: m.subject,
+      body: m.body,
+      createdById: ctx.actor.type === "user" ? ctx.actor.id : undefined,
+      channelIds: m.channelIds,
+    });
+    await recordIncidentChange(tx, ctx, {
+      incidentId: inc.id,
+      incidentKey: m.key,
+      kind: "message_sent",
+      payload: { messageId: queued.messageId, template: m.templateName, audience: m.audience, subject: m.subject, channels: channels.map((c) => c.name) },
+      action: "comms.send",
+      after: { messageId: queued.messageId, audience: m.audience, subject: m.subject, channels: channels.map((c) => c.name) },
+    });
+    return queued;
+  });
+}
+
+/** One pass of the delivery loop: sends what is due and puts every outcome on the timeline. */
+export async function deliverDue(now = new Date()): Promise<DeliveryOutcome[]> {
+  const key = commsKey();
+  if (!key) return [];
+  const outcomes = await processDeliveries(db(), now, { key });
+  for (const o of outcomes) {
+    if (!o.incidentId) continue;
+    await db().$transaction(async (tx) => {
+      const inc = await tx.incident.findUnique({ where: { id: o.incidentId! }, select: { key: true, title: true, severity: true, status: true } });
+      if (!inc) return;
+      await recordIncidentChange(tx, { actor: SYSTEM }, {
+        incidentId: o.incidentId!,
+        incidentKey: inc.key,
+        kind: "message_delivery",
+        payload: { channel: o.channelName, kind: o.kind, status: o.status, attempt: o.attempt, detail: o.detail, nextAttemptAt: o.nextAttemptAt },
+        action: `comms.${o.status}`,
+        after: { deliveryId: o.deliveryId, status: o.status, attempt: o.attempt },
+      });
+      publish([rooms.incident(inc.key)], "incident:changed", { ...inc, kind: "note", by: "Rollcall", at: new Date().toISOString() });
+    });
+  }
+  return outcomes;
+}
+
+export const ZAddChannel = z.object({
+  name: z.string().trim().min(2, "Name the channel.").max(80),
+  kind: z.enum(["slack", "teams", "email", "webhook"], "Choose a kind."),
+  webhookUrl: z.string().trim().max(2000).default(""),
+  smtpUrl: z.string().trim().max(2000).default(""),
+  from: z.string().trim().max(300).default(""),
+  to: z.string().trim().max(2000).default(""),
+  url: z.string().trim().max(2000).default(""),
+  secret: z.string().max(500).default(""),
+});
+
+/** Admins add channels; the config (with its secrets) is stored encrypted, never shown again. */
+export async function addChannel({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  assertCan(ctx.actor, "comms.manage");
+  const parsed = ZAddChannel.safeParse(input);
+  if (!parsed.success) throw AppError.validation(parsed.error);
+  const c = parsed.data;
+  const key = commsKey();
+  if (!key) throw new AppError("CONFLICT", "Set COMMS_KEY (32 bytes, base64) to store channel secrets.");
+  const config =
+    c.kind === "slack" || c.kind === "teams"
+      ? { webhookUrl: c.webhookUrl }
+      : c.kind === "email"
+        ? { smtpUrl: c.smtpUrl, from: c.from, to: c.to.split(/[,\s]+/).filter(Boolean) }
+        : { url: c.url, secret: c.secret };
+  return db().$transaction(async (tx) => {
+    if (await tx.channel.findUnique({ where: { name: c.name }, select: { id: true } })) {
+      throw new AppError("CONFLICT", "A channel with that name exists.", { name: ["Already in use."] });
+    }
+    let created: { id: string };
+    try {
+      created = await createChannel(tx, { name: c.name, kind: c.kind, config }, key);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError("VALIDATION", (err as Error).message);
+    }
+    await appendAudit(tx, ctx, { action: "comms.channel_add", targetType: "channel", targetId: created.id, after: { name: c.name, kind: c.kind } });
+    return created;
+  });
+}

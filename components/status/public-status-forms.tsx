@@ -17,8 +17,9 @@ export function PublicUpdateForm({ incidentKey, publicTitle, showProgress }: { i
       <Field label="Public title" name="publicTitle" error={e.publicTitle} hint="What customers read: no internal names, versions or people.">
         <TextInput name="publicTitle" defaultValue={String(v.publicTitle ?? publicTitle ?? "")} error={e.publicTitle} />
       </Field>
-      <Field label="Public status" name="status" error={e.status}>
-        <Select name="status" defaultValue={String(v.status ?? "investigating")}>
+      {/* Own id: the incident page's Status card has a "status" select too. */}
+      <Field label="Public status" name="public-status" error={e.status}>
+        <Select id="public-status" name="status" defaultValue={String(v.status ?? "investigating")}>
           {PUBLIC_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s[0]!.toUpperCase() + s.slice(1)}

@@ -5,6 +5,7 @@ import { listChannels } from "@/lib/comms/channel-store";
 import { commsKey } from "@/lib/comms/key";
 import { AddChannelForm } from "@/components/comms/channel-form";
 import { Card } from "@/components/ui/card";
+import { NotAllowed } from "@/components/auth/not-allowed";
 
 export const metadata = { title: "Channels" };
 export const dynamic = "force-dynamic";
@@ -12,12 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function ChannelsPage() {
   const me = await requireUser();
   if (!can(me.role, "comms.manage")) {
-    return (
-      <Card role="alert">
-        <h1 className="text-xl font-bold">Administrators only</h1>
-        <p className="mt-2 text-slate-600 dark:text-slate-400">Your role cannot manage channels.</p>
-      </Card>
-    );
+    return <NotAllowed title="Administrators only">Your role cannot manage channels.</NotAllowed>;
   }
   const key = commsKey();
   const channels = key ? await listChannels(db(), key) : [];

@@ -3,6 +3,7 @@ import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { listUsers } from "@/lib/users/manage-users";
 import { CreateUserForm, UserRowActions } from "@/components/admin/user-forms";
 import { Card } from "@/components/ui/card";
+import { NotAllowed } from "@/components/auth/not-allowed";
 
 export const metadata = { title: "Users" };
 export const dynamic = "force-dynamic";
@@ -10,12 +11,7 @@ export const dynamic = "force-dynamic";
 export default async function UsersPage() {
   const me = await requireUser();
   if (!can(me.role, "user.manage")) {
-    return (
-      <Card role="alert">
-        <h1 className="text-xl font-bold">Administrators only</h1>
-        <p className="mt-2 text-slate-600 dark:text-slate-400">Your role cannot manage users.</p>
-      </Card>
-    );
+    return <NotAllowed title="Administrators only">Your role cannot manage users.</NotAllowed>;
   }
   const users = await listUsers();
   return (

@@ -3,6 +3,7 @@ import { can } from "@/lib/auth/permissions";
 import { listServices } from "@/lib/services/queries";
 import { DeclareForm } from "@/components/incidents/declare-form";
 import { Card } from "@/components/ui/card";
+import { NotAllowed } from "@/components/auth/not-allowed";
 import { policyState } from "@/lib/decisions/policy-registry";
 
 export const metadata = { title: "Declare incident" };
@@ -10,12 +11,7 @@ export const metadata = { title: "Declare incident" };
 export default async function NewIncidentPage() {
   const user = await requireUser();
   if (!can(user.role, "incident.declare")) {
-    return (
-      <Card role="alert">
-        <h1 className="text-xl font-bold">You cannot declare incidents</h1>
-        <p className="mt-2 text-slate-600 dark:text-slate-400">Your role may watch incidents but not declare them. Ask an on-call engineer or team lead.</p>
-      </Card>
-    );
+    return <NotAllowed title="You cannot declare incidents">Your role may watch incidents but not declare them. Ask an on-call engineer or team lead.</NotAllowed>;
   }
   const services = await listServices();
   const active = policyState().active;

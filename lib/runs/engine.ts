@@ -56,6 +56,7 @@ export class RunEngine {
   private beat: ReturnType<typeof setInterval> | null = null;
   private active = new Map<string, AbortController>();
   private ticking = false;
+  private tickAgain = false;
   private stopped = false;
 
   constructor(opts: Options) {
@@ -142,16 +143,27 @@ export class RunEngine {
 
   /** One pass: claim and start as many runnable steps as there is room for. */
   async tick() {
-    if (this.ticking || this.stopped) return;
+    if (this.stopped) return;
+    // A finished step asks for the next one at once; a request during a pass runs one more pass.
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
     this.ticking = true;
     try {
-      while (this.active.size < this.maxConcurrent && !this.stopped) {
-        const step = await this.claim();
-        if (!step) break;
-        const controller = new AbortController();
-        this.active.set(step.id, controller);
-        void this.execute(step, controller).finally(() => this.active.delete(step.id));
-      }
+      do {
+        this.tickAgain = false;
+        while (this.active.size < this.maxConcurrent && !this.stopped) {
+          const step = await this.claim();
+          if (!step) break;
+          const controller = new AbortController();
+          this.active.set(step.id, controller);
+          void this.execute(step, controller).finally(() => {
+            this.active.delete(step.id);
+            void this.tick();
+          });
+        }
+      } while (this.tickAgain && !this.stopped);
     } catch (err) {
       this.log(`[runs] tick failed: ${(err as Error).message}`);
     } finally {
@@ -275,11 +287,12 @@ export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, in
 
 /** When no step is left to run, the run ends: succeeded, or failed if a step failed. */
 export async function maybeFinishRun(tx: Prisma.TransactionClient, runId: string, now: Date): Promise<string | null> {
-  const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true, mode: true, incidentId: true, runbookTitle: true, incident: { select: { key: true, status: true, version: true } }, steps: { select: { status: true, continueOnFailure: true } } } });
+  // Counting is one cheap query per finished step; the run's rows are read only when it ends.
+  const open = await tx.stepRun.count({ where: { runId, status: { in: ["pending", "running", "awaiting_confirmation", "interrupted"] } } });
+  if (open > 0) return null;
+  const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true, mode: true, incidentId: true, runbookTitle: true, incident: { select: { key: true, status: true, version: true } }, steps: { where: { status: "failed" }, select: { status: true, continueOnFailure: true } } } });
   if (!run || run.status !== "running") return null;
-  const open = run.steps.some((s) => ["pending", "running", "awaiting_confirmation", "interrupted"].includes(s.status));
-  if (open) return null;
-  const failed = run.steps.some((s) => s.status === "failed" && (!s.continueOnFailure || run.mode === "dry_run"));
+  const failed = run.steps.some((s) => !s.continueOnFailure || run.mode === "dry_run");
   const status = failed ? "failed" : "succeeded";
   await tx.run.update({ where: { id: runId }, data: { status, finishedAt: now, pauseReason: null } });
   if (run.incidentId && run.incident) {

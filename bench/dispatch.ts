@@ -33,17 +33,21 @@ export async function dispatch(args: string[]): Promise<never> {
   if (names.some((n) => !(n in BENCHES))) usage();
 
   let current: ReturnType<typeof spawn> | null = null;
+  let stopping = false;
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.on(sig, () => {
-      // The child stops its own PostgreSQL on these signals; forward to the one we started.
-      if (current?.pid && current.exitCode === null) current.kill(sig);
-      else process.exit(130);
+      // The child stops its own PostgreSQL on these signals. Ctrl-C already reaches it (same process
+      // group), so only SIGTERM is forwarded, to the child we started; no further bench is started.
+      stopping = true;
+      if (!current || current.exitCode !== null) process.exit(130);
+      if (sig === "SIGTERM") current.kill("SIGTERM");
     });
   }
 
   const results: { name: string; code: number | string; s: number }[] = [];
   const t0 = performance.now();
   for (const name of names) {
+    if (stopping) break;
     const spec = BENCHES[name]!;
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (all) for (const [k, v] of Object.entries(spec.allEnv ?? {})) env[k] ??= v;

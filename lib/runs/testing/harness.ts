@@ -7,7 +7,6 @@ import { expect } from "vitest";
 import type { Db } from "../../db/client.ts";
 import type { Ctx } from "../../auth/actor.ts";
 import type { RoleName } from "../../auth/permissions.ts";
-import { AppError } from "../../errors.ts";
 import { setEnv } from "../../env.ts";
 import { createIncident } from "../../incidents/create-incident.ts";
 import { requestRollback } from "../../approvals/request-rollback.ts";
@@ -32,15 +31,7 @@ export async function userCtx(db: Db, role: RoleName): Promise<UserCtx> {
   return { actor: { type: "user", ...u }, ip: "203.0.113.20" };
 }
 
-/** The AppError a call rejected with; fails the test when it resolved or threw something else. */
-export async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err: unknown = await p.then(
-    () => new Error("expected the call to be refused, but it succeeded"),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
+export { appError } from "../../../test/app-error.ts";
 
 /** A temporary RUNBOOKS_DIR; runbooks are written as JSON, which is YAML too. */
 export function runbookDir(): { dir: string; write: (rb: Record<string, unknown>) => void } {

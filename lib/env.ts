@@ -33,6 +33,8 @@ const ZEnv = z.object({
   FLAG_STORE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   FLAG_STORE_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   COMMS_KEY: z.string().optional(),
+  // Set by the launcher when it started the embedded PostgreSQL (quick start), not by people.
+  ROLLCALL_EMBEDDED: boolish,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -14,7 +14,7 @@ export function commsKey(): Buffer | null {
   if (g.__rollcallCommsKey !== undefined) return g.__rollcallCommsKey;
   const e = env();
   if (e.COMMS_KEY) return (g.__rollcallCommsKey = parseKey(e.COMMS_KEY));
-  if (process.env.ROLLCALL_EMBEDDED !== "1") return (g.__rollcallCommsKey = null);
+  if (!e.ROLLCALL_EMBEDDED) return (g.__rollcallCommsKey = null);
   const file = path.resolve(e.DATA_DIR, "comms-key");
   let text = "";
   try {

@@ -1,7 +1,7 @@
 import nodemailer from "nodemailer";
 import { z } from "zod";
-import { escapeFor } from "../templates";
 import { zodCheck, type Channel, type ChannelMessage } from "./types";
+import { CHANNEL_FORMATS, emailHtml } from "./format";
 
 export const ZEmailConfig = z.object({
   smtpUrl: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL"),
@@ -9,9 +9,6 @@ export const ZEmailConfig = z.object({
   to: z.array(z.email()).min(1, "at least one recipient"),
 });
 export type EmailConfig = z.infer<typeof ZEmailConfig>;
-
-const html = (m: ChannelMessage) =>
-  `<div style="font-family:system-ui,sans-serif;white-space:pre-wrap">${escapeFor("html", m.body)}</div>`;
 
 function maskSmtpUrl(raw: string): string {
   try {
@@ -30,7 +27,7 @@ async function send(m: ChannelMessage, c: EmailConfig, signal: AbortSignal) {
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     if (signal.aborted) throw new Error("aborted");
-    const info = await transport.sendMail({ from: c.from, to: c.to, subject: m.subject, text: m.body, html: html(m) });
+    const info = await transport.sendMail({ from: c.from, to: c.to, subject: m.subject, text: m.body, html: emailHtml(m) });
     const code = Number.parseInt(String(info.response).slice(0, 3), 10);
     return { ok: true, status: Number.isNaN(code) ? null : code, detail: String(info.response), retryable: false };
   } catch (e) {
@@ -47,9 +44,7 @@ async function send(m: ChannelMessage, c: EmailConfig, signal: AbortSignal) {
 
 export const email: Channel<EmailConfig> = {
   kind: "email",
-  label: "Email (SMTP)",
-  limits: { maxLength: 100_000 },
-  measure: (m) => m.subject.length + html(m).length,
+  ...CHANNEL_FORMATS.email,
   validateConfig: (raw) => zodCheck(ZEmailConfig, raw),
   redact: (c) => ({ smtpUrl: maskSmtpUrl(c.smtpUrl), from: c.from, to: c.to.join(", ") }),
   send,

@@ -2,9 +2,11 @@ import { email } from "./email";
 import { slack } from "./slack";
 import { teams } from "./teams";
 import type { Channel, ChannelKind, ChannelMessage, ConfigCheck, SendResult } from "./types";
+import { checkLength } from "./format";
 import { webhook } from "./webhook";
 
 export type { ChannelKind, ChannelMessage, SendResult } from "./types";
+export { checkLength } from "./format";
 
 /** A channel whose config is checked at the boundary, so callers can hold any kind. */
 export type AnyChannel = {
@@ -49,11 +51,4 @@ const registry: Record<ChannelKind, AnyChannel> = {
 
 export function channelFor(kind: ChannelKind): AnyChannel {
   return registry[kind];
-}
-
-/** null when it fits; otherwise the message naming the channel's limit. */
-export function checkLength(c: Pick<AnyChannel, "label" | "limits" | "measure">, message: ChannelMessage): string | null {
-  const length = c.measure(message);
-  if (length <= c.limits.maxLength) return null;
-  return `Message too long for ${c.label}: ${length} characters, the limit is ${c.limits.maxLength}`;
 }

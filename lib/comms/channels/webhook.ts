@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { mask } from "../crypto";
 import { maskUrl, postBody } from "./http";
-import { zodCheck, type Channel, type ChannelMessage } from "./types";
+import { zodCheck, type Channel } from "./types";
+import { CHANNEL_FORMATS, webhookPayload } from "./format";
 
 export const ZWebhookConfig = z.object({
   url: z.url({ protocol: /^https?$/ }),
@@ -18,24 +19,12 @@ export function sign(secret: string, rawBody: string): string {
   return `sha256=${createHmac("sha256", secret).update(rawBody).digest("hex")}`;
 }
 
-export function payload(m: ChannelMessage, timestamp: number): string {
-  return JSON.stringify({
-    type: "rollcall.message",
-    timestamp,
-    messageId: m.meta?.messageId ?? null,
-    deliveryId: m.meta?.deliveryId ?? null,
-    incidentId: m.meta?.incidentId ?? null,
-    audience: m.meta?.audience ?? null,
-    subject: m.subject,
-    body: m.body,
-  });
-}
+/** The signed body; the timestamp is inside, so it is signed too. */
+export const payload = webhookPayload;
 
 export const webhook: Channel<WebhookConfig> = {
   kind: "webhook",
-  label: "Signed JSON webhook",
-  limits: { maxLength: 256 * 1024 },
-  measure: (m) => Buffer.byteLength(payload(m, 0)),
+  ...CHANNEL_FORMATS.webhook,
   validateConfig: (raw) => zodCheck(ZWebhookConfig, raw),
   redact: (c) => ({ url: maskUrl(c.url), secret: mask(c.secret) }),
   send: (m, c, signal) => {

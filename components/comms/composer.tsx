@@ -1,35 +1,83 @@
 "use client";
 import { useActionState, useState } from "react";
 import { sendMessageAction } from "@/lib/comms/actions";
-import { initialState } from "@/lib/action-state";
+import { initialState, type ActionState } from "@/lib/action-state";
+import { CHANNEL_FORMATS, isChannelKind } from "@/lib/comms/channels/format";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
+import { FormatPreview, LengthMeter, lengthFor } from "./format-preview";
 
 export type ComposerTemplate = { name: string; title: string; audience: string; subject: string; body: string };
 export type ComposerChannel = { id: string; name: string; kind: string };
 
 /**
  * Pick a template: it arrives filled from the incident as it is now (rendered on the server);
- * edit, choose channels, send. Each channel escapes the text for itself when it delivers.
+ * edit, choose channels, see how each channel will show it, send. Each channel escapes the text
+ * for itself when it delivers, exactly as the preview does.
  */
 export function Composer({ incidentKey, templates, channels }: { incidentKey: string; templates: ComposerTemplate[]; channels: ComposerChannel[] }) {
   const [state, action, pending] = useActionState(sendMessageAction, initialState);
   const [name, setName] = useState(templates[0]?.name ?? "");
-  const t = templates.find((x) => x.name === name);
-  const v = state.ok ? {} : (state.values ?? {});
-  const e = state.fieldErrors ?? {};
   if (channels.length === 0) {
     return <p className="text-sm text-slate-600 dark:text-slate-400">No channels yet. An administrator adds Slack, Teams, email or webhook channels under Channels.</p>;
   }
+  const t = templates.find((x) => x.name === name);
+  // A new template, or a successful send, starts from the template's text again; an error keeps what was typed.
   return (
-    <form action={action} key={`${name}-${state.ok ? state.at : JSON.stringify(v)}`} className="space-y-3" aria-label="Send message">
+    <ComposerForm
+      key={`${name}-${state.ok ? state.at : ""}`}
+      incidentKey={incidentKey}
+      templates={templates}
+      channels={channels}
+      template={t}
+      onTemplate={setName}
+      state={state}
+      action={action}
+      pending={pending}
+    />
+  );
+}
+
+function ComposerForm({
+  incidentKey,
+  templates,
+  channels,
+  template,
+  onTemplate,
+  state,
+  action,
+  pending,
+}: {
+  incidentKey: string;
+  templates: ComposerTemplate[];
+  channels: ComposerChannel[];
+  template: ComposerTemplate | undefined;
+  onTemplate: (name: string) => void;
+  state: ActionState;
+  action: (form: FormData) => void;
+  pending: boolean;
+}) {
+  const [subject, setSubject] = useState(template?.subject ?? "");
+  const [body, setBody] = useState(template?.body ?? "");
+  const [picked, setPicked] = useState<string[]>([]);
+  const e = state.ok ? {} : (state.fieldErrors ?? {});
+  const message = { subject, body };
+  const chosen = channels.filter((c) => picked.includes(c.id));
+  const tooLong = chosen.flatMap((c) => {
+    if (!isChannelKind(c.kind)) return [];
+    const { problem } = lengthFor(c.kind, message);
+    return problem ? [`${c.name}: ${problem}`] : [];
+  });
+
+  return (
+    <form action={action} className="min-w-0 space-y-3" aria-label="Send message">
       <input type="hidden" name="key" value={incidentKey} />
-      <input type="hidden" name="templateName" value={name} />
-      <input type="hidden" name="audience" value={t?.audience ?? "internal"} />
+      <input type="hidden" name="templateName" value={template?.name ?? ""} />
+      <input type="hidden" name="audience" value={template?.audience ?? "internal"} />
       <FormMessage message={state.message} ok={state.ok} />
       <label className="block text-sm font-medium">
         Template
-        <Select name="template" value={name} onChange={(ev) => setName(ev.target.value)}>
+        <Select name="template" value={template?.name ?? ""} onChange={(ev) => onTemplate(ev.target.value)}>
           {templates.map((x) => (
             <option key={x.name} value={x.name}>
               {x.title} ({x.audience})
@@ -38,22 +86,60 @@ export function Composer({ incidentKey, templates, channels }: { incidentKey: st
         </Select>
       </label>
       <Field label="Subject" name="subject" error={e.subject}>
-        <TextInput name="subject" defaultValue={String(v.subject ?? t?.subject ?? "")} error={e.subject} />
+        <TextInput name="subject" value={subject} onChange={(ev) => setSubject(ev.target.value)} error={e.subject} />
       </Field>
       <Field label="Message" name="body" error={e.body}>
-        <TextArea name="body" rows={8} defaultValue={String(v.body ?? t?.body ?? "")} error={e.body} className="font-mono text-sm" />
+        <TextArea name="body" rows={8} value={body} onChange={(ev) => setBody(ev.target.value)} error={e.body} className="font-mono text-sm" />
       </Field>
       <fieldset>
         <legend className="text-sm font-medium">Channels</legend>
         {channels.map((c) => (
           <label key={c.id} className="flex min-h-11 items-center gap-3 text-sm">
-            <input type="checkbox" name="channelIds" value={c.id} className="h-5 w-5" />
+            <input
+              type="checkbox"
+              name="channelIds"
+              value={c.id}
+              checked={picked.includes(c.id)}
+              onChange={(ev) => setPicked(ev.target.checked ? [...picked, c.id] : picked.filter((id) => id !== c.id))}
+              className="h-5 w-5"
+            />
             {c.name} <span className="text-xs text-slate-500">{c.kind}</span>
           </label>
         ))}
         {e.channelIds && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{e.channelIds.join(" ")}</p>}
       </fieldset>
-      <Button type="submit" disabled={pending} className="w-full">
+      {chosen.length > 0 && (
+        <section aria-label="Channel previews" className="space-y-2">
+          <h3 className="text-sm font-medium">How each channel will show it</h3>
+          {chosen.map((c) => (
+            <details key={c.id} open className="rounded-md border border-slate-200 dark:border-slate-800" aria-label={`Preview for ${c.name}`}>
+              <summary className="flex min-h-11 cursor-pointer flex-wrap items-center gap-x-2 px-3 py-2 text-sm">
+                <span className="font-medium">{c.name}</span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">{isChannelKind(c.kind) ? CHANNEL_FORMATS[c.kind].label : c.kind}</span>
+                {isChannelKind(c.kind) && (
+                  <span className="ml-auto">
+                    <LengthMeter kind={c.kind} message={message} />
+                  </span>
+                )}
+              </summary>
+              <div className="border-t border-slate-200 p-2 dark:border-slate-800">
+                {isChannelKind(c.kind) ? <FormatPreview format={c.kind} message={message} label={`${c.name} preview`} /> : <p className="text-sm">No preview for this kind of channel.</p>}
+              </div>
+            </details>
+          ))}
+        </section>
+      )}
+      {tooLong.length > 0 && (
+        <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-800 dark:bg-red-950 dark:text-red-300">
+          <p>Too long to send; shorten the message or untick the channel:</p>
+          <ul className="list-disc pl-5">
+            {tooLong.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <Button type="submit" disabled={pending || tooLong.length > 0} className="w-full">
         {pending ? "Sending…" : "Send"}
       </Button>
     </form>

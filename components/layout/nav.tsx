@@ -13,7 +13,7 @@ export function Nav({ user, pending }: { user: { name: string; role: RoleName };
     { href: "/services", label: "Services" },
     { href: "/status", label: "Status page" },
     ...(can(user.role, "user.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
-    ...(can(user.role, "comms.manage") ? [{ href: "/admin/channels", label: "Channels" }] : []),
+    ...(can(user.role, "comms.manage") ? [{ href: "/admin/channels", label: "Channels" }, { href: "/admin/templates", label: "Templates" }] : []),
   ];
   return (
     <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur dark:border-slate-800 dark:bg-slate-950/95">

@@ -1,0 +1,69 @@
+"use client";
+import { CHANNEL_FORMATS, checkLength, emailHtml, slackText, teamsText, webhookPayload } from "@/lib/comms/channels/format";
+import type { ChannelKind, ChannelMessage } from "@/lib/comms/channels/types";
+import { escapeFor } from "@/lib/comms/templates";
+
+export type PreviewFormat = "plain" | ChannelKind;
+
+export const FORMAT_LABELS: Record<PreviewFormat, string> = {
+  plain: "Plain text",
+  slack: "Slack",
+  teams: "Teams",
+  email: "Email",
+  webhook: "Webhook",
+};
+
+const boxClass = "max-h-80 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 text-sm whitespace-pre-wrap break-words dark:border-slate-700 dark:bg-slate-950";
+
+// The HTML formats are shown as the receiver would render them, in an iframe with an empty
+// sandbox (no scripts, no same-origin, no navigation); the text inside is already escaped.
+function HtmlFrame({ title, html }: { title: string; html: string }) {
+  const doc = `<!doctype html><html><head><meta charset="utf-8"><style>body{margin:12px;font:14px/1.45 system-ui,sans-serif;color:#0f172a;background:#fff;overflow-wrap:anywhere}h1{font-size:16px;margin:0 0 8px}</style></head><body>${html}</body></html>`;
+  return <iframe title={title} sandbox="" srcDoc={doc} className="h-80 w-full rounded-md border border-slate-200 bg-white dark:border-slate-700" />;
+}
+
+/** How a message (plain text, variables already filled) looks in one format. */
+export function FormatPreview({ format, message, label }: { format: PreviewFormat; message: ChannelMessage; label: string }) {
+  switch (format) {
+    case "plain":
+      return (
+        <div className={boxClass} aria-label={label} role="document">
+          <p className="mb-2 font-semibold">{message.subject}</p>
+          {message.body}
+        </div>
+      );
+    case "slack":
+      return (
+        <pre className={`${boxClass} font-mono text-xs`} aria-label={label}>
+          {slackText(message)}
+        </pre>
+      );
+    case "teams":
+      return <HtmlFrame title={label} html={`<h1>${escapeFor("html", message.subject)}</h1><div>${teamsText(message)}</div>`} />;
+    case "email":
+      return <HtmlFrame title={label} html={`<p style="margin:0 0 8px;color:#475569">Subject: <strong>${escapeFor("html", message.subject)}</strong></p>${emailHtml(message)}`} />;
+    case "webhook":
+      return (
+        <pre className={`${boxClass} font-mono text-xs`} aria-label={label}>
+          {JSON.stringify(JSON.parse(webhookPayload(message, 0)), null, 2)}
+        </pre>
+      );
+  }
+}
+
+/** "1,234 / 40,000 characters" for a channel kind, and the refusal text when it is over. */
+export function lengthFor(kind: ChannelKind, message: ChannelMessage) {
+  const f = CHANNEL_FORMATS[kind];
+  return { length: f.measure(message), limit: f.limits.maxLength, problem: checkLength(f, message) };
+}
+
+export function LengthMeter({ kind, message }: { kind: ChannelKind; message: ChannelMessage }) {
+  const { length, limit, problem } = lengthFor(kind, message);
+  const over = problem !== null;
+  return (
+    <span data-testid="length-meter" className={`text-xs tabular-nums ${over ? "font-semibold text-red-700 dark:text-red-400" : "text-slate-500 dark:text-slate-400"}`}>
+      {length.toLocaleString("en-US")} / {limit.toLocaleString("en-US")}
+      {over ? " — too long" : ""}
+    </span>
+  );
+}

@@ -42,7 +42,15 @@ function describe(e: Event): { title: string; body?: string } {
     case "rollback_expired":
       return { title: "Rollback request expired undecided" };
     case "rollback_escalated":
-      return { title: `Escalated to ${str("to")}`, body: [str("contact"), Array.isArray(p.approverRoles) ? `may decide: ${p.approverRoles.join(", ")}` : ""].filter(Boolean).join(" · ") };
+      return {
+        title: `Escalated to ${str("to")}${str("undelivered") ? " (could not be delivered)" : ""}`,
+        body: [
+          str("contact"),
+          Array.isArray(p.approverRoles) ? `may decide: ${p.approverRoles.join(", ")}` : "",
+          Array.isArray(p.notifiedVia) && p.notifiedVia.length ? `message queued to ${p.notifiedVia.join(", ")}` : "",
+          str("undelivered") ? `NOT DELIVERED: ${str("undelivered")}` : "",
+        ].filter(Boolean).join(" · "),
+      };
     case "run_started":
       return { title: `${str("mode") === "dry_run" ? "Dry run" : str("mode") === "drill" ? "Drill" : "Rollback run"} started: ${str("runbook")}`, body: `version ${str("version")}` };
     case "run_step":

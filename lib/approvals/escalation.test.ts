@@ -13,18 +13,18 @@ const at = (min: number) => new Date(t0.getTime() + min * 60_000);
 
 describe("escalation path (seed 004: on-call 0-15, DevOps lead 15-30, CTO 30+)", () => {
   it("a MEDIUM request (15 min target) goes to the DevOps lead at 15 min and the CTO at 30", () => {
-    expect(escalationDue(policy, 15, t0, at(14.9))).toBe(0);
-    expect(escalationDue(policy, 15, t0, at(15))).toBe(1);
-    expect(escalationDue(policy, 15, t0, at(29))).toBe(1);
-    expect(escalationDue(policy, 15, t0, at(30))).toBe(2);
-    expect(nextEscalationAt(policy, 15, t0, 0)).toEqual(at(15));
-    expect(nextEscalationAt(policy, 15, t0, 1)).toEqual(at(30));
-    expect(nextEscalationAt(policy, 15, t0, 2)).toBeNull();
+    expect(escalationDue(policy.escalation, 15, t0, at(14.9))).toBe(0);
+    expect(escalationDue(policy.escalation, 15, t0, at(15))).toBe(1);
+    expect(escalationDue(policy.escalation, 15, t0, at(29))).toBe(1);
+    expect(escalationDue(policy.escalation, 15, t0, at(30))).toBe(2);
+    expect(nextEscalationAt(policy.escalation, 15, t0, 0)).toEqual(at(15));
+    expect(nextEscalationAt(policy.escalation, 15, t0, 1)).toEqual(at(30));
+    expect(nextEscalationAt(policy.escalation, 15, t0, 2)).toBeNull();
   });
 
   it("a LOW request (60 min target) does not escalate before its target", () => {
-    expect(escalationDue(policy, 60, t0, at(59))).toBe(0);
-    expect(escalationDue(policy, 60, t0, at(60))).toBe(2);
+    expect(escalationDue(policy.escalation, 60, t0, at(59))).toBe(0);
+    expect(escalationDue(policy.escalation, 60, t0, at(60))).toBe(2);
   });
 
   it("the steps name the roles that may then decide", () => {

@@ -10,6 +10,7 @@ import { recordIncidentChange } from "../incidents/record.ts";
 import { stampsFor } from "../incidents/change-status.ts";
 import { TRANSITIONS } from "../incidents/schemas.ts";
 import { nextEscalationAt } from "./escalation.ts";
+import { escalationPath } from "../contacts/escalation-path.ts";
 import { ZRequestRollback } from "./schemas.ts";
 import { autoStartRun } from "../runs/start-run.ts";
 
@@ -109,7 +110,7 @@ export async function requestRollback({ ctx, input }: { ctx: Ctx; input: unknown
         status: gateOpen ? "approved" : "pending",
         decidedAt: gateOpen ? now : null,
         expiresAt: gateOpen ? null : new Date(now.getTime() + approval.expiresMinutes * 60_000),
-        nextEscalationAt: gateOpen ? null : nextEscalationAt(loaded.policy, responseMinutes, now, 0),
+        nextEscalationAt: gateOpen ? null : nextEscalationAt((await escalationPath(tx)).steps, responseMinutes, now, 0),
       },
       select: { id: true, status: true },
     });

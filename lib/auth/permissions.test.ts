@@ -12,6 +12,10 @@ describe("permissions table", () => {
     ["productowner", "incident.declare", false],
     ["admin", "user.manage", true],
     ["admin", "service.manage", true],
+    ["admin", "contacts.manage", true],
+    ["teamlead", "contacts.manage", false],
+    ["admin", "settings.manage", true],
+    ["oncall", "settings.manage", false],
   ] as const)("%s may %s: %s", (role, action, expected) => {
     expect(can(role, action)).toBe(expected);
   });

@@ -22,6 +22,8 @@ export const ACTIONS = [
   "status.publish",
   "comms.send",
   "comms.manage",
+  "contacts.manage",
+  "settings.manage",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

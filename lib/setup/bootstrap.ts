@@ -2,7 +2,9 @@ import type { Db } from "../db/client.ts";
 import { appendAudit } from "../audit/index.ts";
 import { SYSTEM } from "../auth/actor.ts";
 import { generatePassword, hashPassword } from "../auth/password.ts";
-import { DEMO_INCIDENTS, DEMO_PASSWORD, DEMO_SERVICES, DEMO_USERS } from "./demo-data.ts";
+import { policyState } from "../decisions/policy-registry.ts";
+import type { Tx } from "../db/client.ts";
+import { DEMO_CONTACTS, DEMO_INCIDENTS, DEMO_PASSWORD, DEMO_SERVICES, DEMO_USERS } from "./demo-data.ts";
 
 export const SETUP_ADMIN_EMAIL = "admin@rollcall.local";
 
@@ -47,8 +49,33 @@ export async function seedDemo(db: Db, now = new Date()) {
       create: { key: "demo", value: { password: DEMO_PASSWORD, users: DEMO_USERS.map((u) => ({ email: u.email, role: u.role })) } },
       update: {},
     });
+    await seedDemoContacts(tx);
   });
   if ((await db.incident.count()) > 0) return;
   const { createDemoIncidents } = await import("./demo-incidents.ts");
   await createDemoIncidents(db, DEMO_INCIDENTS, now);
+}
+
+/**
+ * Seed 001's contacts, and a first saved escalation path: the policy's steps with the contact of
+ * the same name on each (On-call engineer, DevOps lead, CTO), so demo escalations name a person.
+ */
+async function seedDemoContacts(tx: Tx) {
+  if ((await tx.contact.count()) > 0) return;
+  const byName = new Map<string, string>();
+  for (const c of DEMO_CONTACTS) {
+    const { userEmail, ...fields } = c;
+    const user = userEmail ? await tx.user.findUnique({ where: { email: userEmail }, select: { id: true } }) : null;
+    const created = await tx.contact.create({ data: { ...fields, userId: user?.id ?? null }, select: { id: true } });
+    byName.set(c.name.toLowerCase(), created.id);
+    await appendAudit(tx, { actor: SYSTEM }, { action: "contact.create", targetType: "contact", targetId: created.id, after: { ...fields, demo: true } });
+  }
+  const policySteps = policyState().active?.policy.escalation ?? [];
+  if (!policySteps.length || (await tx.escalationPathVersion.count()) > 0) return;
+  const steps = policySteps.map((s) => {
+    const id = byName.get(s.role.toLowerCase());
+    return { afterMinutes: s.afterMinutes, role: s.role, ...(s.approverRole ? { approverRole: s.approverRole } : {}), contactIds: id ? [id] : [] };
+  });
+  await tx.escalationPathVersion.create({ data: { version: 1, steps, createdByLabel: "Rollcall (demo data)" } });
+  await appendAudit(tx, { actor: SYSTEM }, { action: "escalation.save", targetType: "escalation_path", targetId: "1", before: { source: "policy" }, after: { version: 1, steps, demo: true } });
 }

@@ -20,6 +20,17 @@ export const DEMO_USERS: { email: string; name: string; role: RoleName }[] = [
   { email: "viewer@rollcall.demo", name: "Vic Stakeholder", role: "viewer" },
 ];
 
+// Seed 001's "Emergency Contacts" table. Two are linked to the demo users who hold those roles.
+export const DEMO_CONTACTS: { name: string; title: string; phone: string; email: string; note: string; userEmail?: string }[] = [
+  { name: "On-Call Engineer", title: "Primary response team", phone: "+1-555-0101", email: "oncall@company.com", note: "", userEmail: "oncall@rollcall.demo" },
+  { name: "Database Admin", title: "Primary response team", phone: "+1-555-0102", email: "dba@company.com", note: "" },
+  { name: "DevOps Lead", title: "Primary response team", phone: "+1-555-0103", email: "devops@company.com", note: "" },
+  { name: "Team Lead", title: "Primary response team", phone: "+1-555-0105", email: "teamlead@company.com", note: "", userEmail: "teamlead@rollcall.demo" },
+  { name: "CTO", title: "Escalation contact", phone: "+1-555-0201", email: "cto@company.com", note: "Critical incidents >30min" },
+  { name: "VP Engineering", title: "Escalation contact", phone: "+1-555-0202", email: "", note: "Security breaches" },
+  { name: "CEO", title: "Escalation contact", phone: "+1-555-0204", email: "", note: "Public incidents >2hrs" },
+];
+
 export const DEMO_PASSWORD = "rollcall-demo";
 
 export const DEMO_INCIDENTS = [

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { redirect } from "next/navigation";
 import { publicStatus, statusPageIsPublic } from "@/lib/status/queries";
 import { getSession } from "@/lib/auth/session";
 import { STATE_LABELS } from "@/lib/status/schemas";
@@ -31,16 +31,8 @@ const OVERALL: Record<string, string> = {
 };
 
 export default async function StatusPage() {
-  if (!(await statusPageIsPublic()) && !(await getSession())) {
-    return (
-      <main className="mx-auto max-w-2xl px-4 py-16">
-        <h1 className="text-2xl font-bold">Status</h1>
-        <p className="mt-2">
-          This status page is for signed-in users. <Link href="/login?callbackUrl=/status" className="underline">Sign in</Link>
-        </p>
-      </main>
-    );
-  }
+  // Sign-in only (an admin setting): signed-out visitors go to the login page and come back here.
+  if (!(await statusPageIsPublic()) && !(await getSession())) redirect("/login?callbackUrl=%2Fstatus");
   const s = await publicStatus();
   const active = s.incidents.filter((i) => !i.resolved);
   const past = s.incidents.filter((i) => i.resolved);

@@ -14,6 +14,8 @@ export function Nav({ user, pending }: { user: { name: string; role: RoleName };
     { href: "/status", label: "Status page" },
     ...(can(user.role, "user.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
     ...(can(user.role, "comms.manage") ? [{ href: "/admin/channels", label: "Channels" }, { href: "/admin/templates", label: "Templates" }] : []),
+    ...(can(user.role, "contacts.manage") ? [{ href: "/admin/contacts", label: "Contacts" }] : []),
+    ...(can(user.role, "settings.manage") ? [{ href: "/admin/settings", label: "Settings" }] : []),
   ];
   return (
     <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur dark:border-slate-800 dark:bg-slate-950/95">

@@ -42,3 +42,11 @@ export function disconnectUser(userId: string, reason: string) {
   io.to(`user:${userId}`).emit("session:ended", { reason });
   io.in(`user:${userId}`).disconnectSockets(true);
 }
+
+/** Drops status-page sockets without a session (the page just became sign-in only), on every instance. */
+export async function disconnectAnonymousPublic() {
+  const io = g.__rollcallIo;
+  if (!io) return;
+  const sockets = await io.of("/public").fetchSockets();
+  for (const s of sockets) if (!s.data?.userId) s.disconnect(true);
+}

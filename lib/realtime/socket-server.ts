@@ -18,6 +18,12 @@ type Options = {
   log: (line: string) => void;
 };
 
+/** Read on every connection, so a change applies at once on every instance. Unset: public. */
+async function statusIsPublic(db: Db): Promise<boolean> {
+  const row = await db.setting.findUnique({ where: { key: "status.public" }, select: { value: true } });
+  return row?.value !== false;
+}
+
 /** Same-origin (by Host) or an explicitly allowed origin; a missing Origin is refused. */
 export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
   const origin = req.headers.origin;
@@ -45,7 +51,9 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
     adapter: createAdapter(pool, { errorHandler: (e) => opts.log(`[realtime] adapter: ${e.message}`) }),
   });
 
-  const authenticate = async (socket: Parameters<Parameters<IoServer["use"]>[0]>[0], next: (err?: Error) => void) => {
+  type IoSocket = Parameters<Parameters<IoServer["use"]>[0]>[0];
+  /** The signed-in, active user behind a socket's session cookie, or null. */
+  const userOf = async (socket: IoSocket) => {
     try {
       const cookies = parseCookie(socket.request.headers.cookie ?? "");
       const secure = Object.keys(cookies).some((k) => k.startsWith("__Secure-next-auth"));
@@ -55,14 +63,18 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
         secureCookie: secure,
       });
       const uid = typeof token?.uid === "string" ? token.uid : null;
-      if (!uid) return next(new Error("unauthenticated"));
+      if (!uid) return null;
       const user = await opts.db.user.findUnique({ where: { id: uid }, select: { id: true, role: true, email: true, active: true } });
-      if (!user || !user.active) return next(new Error("unauthenticated"));
-      socket.data = { userId: user.id, role: user.role, email: user.email };
-      next();
+      return user?.active ? user : null;
     } catch {
-      next(new Error("unauthenticated"));
+      return null;
     }
+  };
+  const authenticate = async (socket: IoSocket, next: (err?: Error) => void) => {
+    const user = await userOf(socket);
+    if (!user) return next(new Error("unauthenticated"));
+    socket.data = { userId: user.id, role: user.role, email: user.email };
+    next();
   };
   io.use((socket, next) => void authenticate(socket, next));
 
@@ -80,8 +92,18 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
     });
   });
 
-  // The status page's read-only namespace: no sign-in, nothing but "something changed".
+  // The status page's read-only namespace: no sign-in, nothing but "something changed". While an
+  // admin has made the status page sign-in only (Setting "status.public" = false), it refuses
+  // sockets without a session; signed-in sockets are marked so a switch keeps them connected.
   const pub = io.of("/public");
+  pub.use((socket, next) => {
+    void (async () => {
+      const user = await userOf(socket);
+      if (user) socket.data = { userId: user.id, role: user.role, email: user.email };
+      if (user || (await statusIsPublic(opts.db))) return next();
+      next(new Error("unauthenticated"));
+    })().catch(() => next(new Error("unauthenticated")));
+  });
   pub.on("connection", (socket) => {
     socket.onAny(() => socket.disconnect(true));
   });

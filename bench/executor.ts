@@ -10,16 +10,19 @@
  *  - shell executor loop (diagnostic): 200 × shellExecutor.execute() with no database and no engine —
  *    the executor's own cost (process group, pipes, waiting for the pipes to close, log lines);
  *  - engine run (judged): startRun() of a drill (no approval gate, really executes) → the run's
- *    "finished" event, with one RunEngine (tickMs below, production heartbeat) in this process.
- * Afterwards, not judged: the same engine with an immediate re-tick when a step finishes (what an
- * event-driven claim would give; simulated from outside the engine, which is unchanged), and a short
- * run at the production default tickMs (300 ms) to show what a server started by server.ts does.
+ *    "finished" event, with one RunEngine configured as server.ts configures it (default tickMs,
+ *    heartbeat and stale timeout) in this process. startRun() wakes the engine; each finished step
+ *    asks for the next one, so the timer only matters for work started elsewhere.
+ * Afterwards, not judged: the same runbook with the timer at 10 ms (what a busy timer costs: it
+ * claims nothing while a step runs but competes for the database).
  *
  * Where the time goes: every query the engine sends is timed through a Prisma query extension on the
- * engine's own client, and `$transaction` (finishStep) is timed as a whole; run events are captured by
+ * engine's own client (raw statements are told apart by the table they write), and `$transaction`
+ * (the rare paths: a failing step, the end of the run) is timed as a whole; run events are captured by
  * a stand-in socket.io server registered with setIo(), so no polling is needed to see steps start and finish.
  *
- * Options (env): BENCH_EXEC_REPS (default 3), BENCH_EXEC_STEPS (default 200), BENCH_EXEC_TICK_MS (default 10),
+ * Options (env): BENCH_EXEC_REPS (default 3), BENCH_EXEC_STEPS (default 200), BENCH_EXEC_TICK_MS (judged
+ * engine's tickMs; default: the engine's own default, as in server.ts), BENCH_EXEC_FAST_TICK_MS (default 10),
  * BENCH_NO_WRITE=1 to skip bench/README.md.
  */
 import { spawn } from "node:child_process";
@@ -42,9 +45,9 @@ import { fmt, median, percentile, ratio, table } from "./stats.ts";
 
 const REPS = Number(process.env.BENCH_EXEC_REPS ?? 3);
 const STEPS = Number(process.env.BENCH_EXEC_STEPS ?? 200);
-const TICK_MS = Number(process.env.BENCH_EXEC_TICK_MS ?? 10);
-const DEFAULT_TICK_MS = 300; // RunEngine's default, what server.ts uses
-const DEFAULT_TICK_STEPS = 20; // 20 steps × 300 ms is enough to see the per-step cost
+const TICK_MS = process.env.BENCH_EXEC_TICK_MS ? Number(process.env.BENCH_EXEC_TICK_MS) : undefined;
+const FAST_TICK_MS = Number(process.env.BENCH_EXEC_FAST_TICK_MS ?? 10);
+const tickLabel = (t: number | undefined) => (t === undefined ? "default tickMs (as server.ts)" : `tickMs ${t}`);
 const GOAL_RATIO = 1.3;
 const GOAL_OVERHEAD_MS = 5;
 const BUDGET_MS = 150_000;
@@ -69,6 +72,15 @@ function runbookYaml(name: string, steps: number): string {
 
 // ---------------------------------------------------------------- instrumentation
 type Op = { key: string; ms: number; rows: number | null };
+
+/** Which of the engine's raw statements this is: the claim, the one-statement finish, the settled-run check. */
+function rawKind(args: unknown): string {
+  const text = JSON.stringify(args ?? "");
+  if (text.includes('insert into \\"StepLog\\"')) return "raw.finish";
+  if (text.includes("for update of s skip locked")) return "raw.claim";
+  if (text.includes('for update')) return "raw.lockRun";
+  return "raw.other";
+}
 const ops: Op[] = [];
 
 /** The engine's client: every query timed by kind; `$transaction` (finishStep) timed as a whole. */
@@ -79,7 +91,7 @@ function instrumentedDb(url: string): { client: Db; base: Db } {
       async $allOperations({ model, operation, args, query }) {
         const s = performance.now();
         const r: unknown = await query(args);
-        ops.push({ key: `${model ?? "raw"}.${operation}`, ms: performance.now() - s, rows: Array.isArray(r) ? r.length : null });
+        ops.push({ key: model ? `${model}.${operation}` : rawKind(args), ms: performance.now() - s, rows: Array.isArray(r) ? r.length : null });
         return r;
       },
     },
@@ -107,7 +119,6 @@ function instrumentedDb(url: string): { client: Db; base: Db } {
 type Event = { t: number; e: RunChanged };
 const events: Event[] = [];
 const finishWaiters = new Map<string, (t: number) => void>();
-let onEvent: ((e: RunChanged) => void) | null = null;
 
 function captureEvents() {
   const record = (event: string, e: RunChanged) => {
@@ -115,7 +126,6 @@ function captureEvents() {
     const t = performance.now();
     events.push({ t, e });
     if (e.kind === "finished") finishWaiters.get(e.runId)?.(t);
-    onEvent?.(e);
   };
   // Anything else the app emits (other namespaces, other events) is accepted and dropped.
   const sink: Record<string, unknown> = {};
@@ -199,9 +209,10 @@ async function processMs(runId: string): Promise<number> {
 /** Each kind of query the engine sent during a run: how many, median and p95 ms. */
 function queryTable(run: RunTiming) {
   const label = (o: Op) =>
-    o.key === "raw.$queryRaw" ? (o.rows ? "claim: UPDATE … FOR UPDATE SKIP LOCKED, got a step" : "claim: same query, nothing claimable (tick while a step runs)")
-      : o.key === "$transaction" ? "finishStep: whole interactive transaction (BEGIN … COMMIT)"
-        : o.key;
+    o.key === "raw.claim" ? (o.rows ? "claim: one UPDATE … SKIP LOCKED … RETURNING the step, got one" : "claim: same statement, nothing claimable")
+      : o.key === "raw.finish" ? "finish: one statement (step record + log tail + what is left of the run)"
+        : o.key === "$transaction" ? "interactive transaction (end of the run)"
+          : o.key;
   const groups = new Map<string, number[]>();
   for (const o of run.ops) {
     const k = label(o);
@@ -221,39 +232,36 @@ type Breakdown = { rows: [string, number, number][]; perStep: Record<string, num
 async function breakdown(run: RunTiming): Promise<Breakdown> {
   const sum = (f: (o: Op) => boolean) => run.ops.filter(f).reduce((a, o) => a + o.ms, 0);
   const count = (f: (o: Op) => boolean) => run.ops.filter(f).length;
-  const claimHit = (o: Op) => o.key === "raw.$queryRaw" && o.rows === 1;
-  const claimEmpty = (o: Op) => o.key === "raw.$queryRaw" && o.rows === 0;
-  const claimRead = (o: Op) => o.key === "StepRun.findUniqueOrThrow";
+  const claimHit = (o: Op) => o.key === "raw.claim" && o.rows === 1;
+  const claimEmpty = (o: Op) => o.key === "raw.claim" && o.rows === 0;
+  const finish = (o: Op) => o.key === "raw.finish";
   const flush = (o: Op) => o.key === "StepLog.createMany";
   const tx = (o: Op) => o.key === "$transaction";
-  const heartbeat = (o: Op) => o.key.startsWith("EngineInstance.") || o.key === "StepRun.updateMany" || o.key === "StepRun.findMany";
-  const inTx = (o: Op) => ["StepRun.findUnique", "StepRun.update", "Run.findUnique", "Run.update"].includes(o.key) || o.key.startsWith("AuditEvent.") || o.key.startsWith("IncidentEvent.") || o.key.startsWith("Incident");
+  const recount = (o: Op) => o.key === "StepRun.count";
+  const heartbeat = (o: Op) => o.key.startsWith("EngineInstance.") || o.key === "StepRun.updateMany" || o.key === "StepRun.findMany" || o.key === "raw.other";
   const n = run.steps;
   const gapTotal = run.gaps.reduce((a, b) => a + b, 0);
   const busyTotal = run.busy.reduce((a, b) => a + b, 0);
-  const claim = sum(claimHit) + sum(claimRead);
+  const claim = sum(claimHit);
   const proc = await processMs(run.runId);
-  const flushMs = sum(flush);
-  const txMs = sum(tx);
-  const other = busyTotal - proc - flushMs - txMs;
+  const finishMs = sum(finish) + sum(recount) + sum(flush) + sum(tx);
+  const other = busyTotal - proc - finishMs;
   const after = run.totalMs - run.startRunMs - gapTotal - busyTotal;
   const perStep = {
     startRun: run.startRunMs / n,
-    waitTick: (gapTotal - claim) / n,
+    between: (gapTotal - claim) / n,
     claim: claim / n,
     process: proc / n,
-    flush: flushMs / n,
-    finishTx: txMs / n,
+    finish: finishMs / n,
     other: other / n,
   };
   const rows: [string, number, number][] = [
     [`startRun(): load + validate the runbook, insert run and ${n} StepRun rows (once, spread over the steps)`, perStep.startRun, 1],
-    [`waiting for the next engine tick (tickMs timer) — gaps between steps minus the claim queries`, perStep.waitTick, n],
-    [`claim: SKIP LOCKED update + read of the claimed step (2 queries)`, perStep.claim, count(claimHit) + count(claimRead)],
+    [`between steps, besides the claim: the finished step's promise settling, tick() scheduling`, perStep.between, n],
+    [`claim: one statement (UPDATE … SKIP LOCKED … RETURNING everything the step needs)`, perStep.claim, count(claimHit)],
     [`process: spawn → exit of "true" as the shell executor recorded it (output.durationMs)`, perStep.process, n],
-    [`log flush: StepLog.createMany when the step's LogBuffer closes`, perStep.flush, count(flush)],
-    [`finishStep transaction (${count(inTx)} queries inside, incl. maybeFinishRun reading all ${n} steps)`, perStep.finishTx, count(tx)],
-    [`rest of a step: render + executor JS, pipe close wait, publish (busy − process − flush − finishStep)`, perStep.other, n],
+    [`finish: one statement per step (+ ${count(tx)} transaction(s) ending the run, ${count(flush)} log write(s) while running)`, perStep.finish, count(finish) + count(tx) + count(flush) + count(recount)],
+    [`rest of a step: render + executor JS, pipe close wait, publish (busy − process − finish)`, perStep.other, n],
     [`(concurrent, not in the sum) empty claims by timer ticks while a step runs`, sum(claimEmpty) / n, count(claimEmpty)],
     [`(concurrent, not in the sum) heartbeat + recover queries`, sum(heartbeat) / n, count(heartbeat)],
   ];
@@ -268,7 +276,6 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   const main = `bench-noop-${STEPS}`;
   await writeFile(path.join(dir, `${main}.yaml`), runbookYaml(main, STEPS));
   await writeFile(path.join(dir, "bench-noop-warmup.yaml"), runbookYaml("bench-noop-warmup", 10));
-  await writeFile(path.join(dir, "bench-noop-default-tick.yaml"), runbookYaml("bench-noop-default-tick", DEFAULT_TICK_STEPS));
 
   const user = await db().user.create({
     data: { email: `bench-${randomUUID()}@example.test`, name: "Bench oncall", role: "oncall" },
@@ -283,7 +290,7 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   const machine = await describeMachine(url);
   say(`machine: ${machine.cpu} × ${machine.cpus}, load average ${machine.load}`);
 
-  // One engine for the judged rounds: small tick, production heartbeat and stale timeout.
+  // One engine for the judged rounds, configured as server.ts configures it.
   const { client, base } = instrumentedDb(url);
   onCleanup(() => base.$disconnect());
   let engine = new RunEngine({ db: client, tickMs: TICK_MS });
@@ -312,55 +319,21 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   }
   if (runs.some((r) => r.steps !== STEPS)) throw new Error(`a run executed ${runs.map((r) => r.steps).join("/")} steps, expected ${STEPS}`);
 
-  let kickResult: { run: RunTiming; plain: number } | null = null;
-  let dfltResult: { run: RunTiming; plain: number } | null = null;
+  let fastResult: { run: RunTiming; plain: number } | null = null;
   const timeLeft = () => BUDGET_MS - (performance.now() - BENCH_T0);
   await engine.stop();
 
-  // The production default tick (server.ts constructs RunEngine without tickMs).
-  if (timeLeft() > 30_000) {
-    engine = new RunEngine({ db: client });
-    await engine.start();
-    const plainDefault = await plainLoop(DEFAULT_TICK_STEPS);
-    dfltResult = { plain: plainDefault, run: await engineRun(ctx, inc.key, "bench-noop-default-tick") };
-    await engine.stop();
-    say(`default tick (${DEFAULT_TICK_MS} ms), ${DEFAULT_TICK_STEPS} steps: engine ${fmt(dfltResult.run.totalMs)} ms vs plain ${fmt(plainDefault)} ms`);
-  } else say("default-tick run skipped: time budget nearly spent");
-
-  // What-if (not judged): claim the next step as soon as one finishes, as an event-driven engine would.
-  // The timer is slowed to 1 s so it almost never fires; tick() is called on the run's "started" and
-  // each step's finish event. The engine code is unchanged; only the trigger of tick() differs.
-  // Skipped (and reported so) when the box is so slow that the time budget is nearly spent.
+  // Not judged: the same run with a 10 ms timer. It claims nothing while a step runs (the next step
+  // is claimed when one finishes) but each empty claim is a query competing for the same CPU.
   if (timeLeft() > 1.5 * median(runs.map((r) => r.totalMs)) + 20_000) {
-    engine = new RunEngine({ db: client, tickMs: 1000 });
+    engine = new RunEngine({ db: client, tickMs: FAST_TICK_MS });
     await engine.start();
-    const kicked = engine;
-    // A kick that arrives while our previous tick() is still claiming is not dropped: it runs again
-    // afterwards (a "dirty" flag, as an event-driven engine would need).
-    let pendingKick = false;
-    let draining = false;
-    const drain = async () => {
-      if (draining) return;
-      draining = true;
-      while (pendingKick) {
-        pendingKick = false;
-        await kicked.tick();
-      }
-      draining = false;
-    };
-    onEvent = (e) => {
-      if (e.kind === "started" || (e.kind === "step" && e.status !== "running")) {
-        pendingKick = true;
-        void drain();
-      }
-    };
     await engineRun(ctx, inc.key, "bench-noop-warmup");
-    const plainKick = await plainLoop(STEPS);
-    kickResult = { plain: plainKick, run: await engineRun(ctx, inc.key, main) };
-    onEvent = null;
+    const plainFast = await plainLoop(STEPS);
+    fastResult = { plain: plainFast, run: await engineRun(ctx, inc.key, main) };
     await engine.stop();
-    say(`what-if (immediate re-tick): engine ${fmt(kickResult.run.totalMs)} ms vs plain ${fmt(plainKick)} ms`);
-  } else say("what-if run skipped: time budget nearly spent");
+    say(`tickMs ${FAST_TICK_MS}: engine ${fmt(fastResult.run.totalMs)} ms vs plain ${fmt(plainFast)} ms`);
+  } else say(`tickMs ${FAST_TICK_MS} run skipped: time budget nearly spent`);
 
   // ------------------------------------------------------------ report
   const mPlain = median(plain);
@@ -374,22 +347,19 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   const rows = [
     ["plain loop: spawn(\"true\"), await exit (baseline)", String(STEPS), fmt(mPlain), fmt(perStep(mPlain)), "1.00×", "0", plain.map(fmt).join(" / ")],
     ["shell executor loop, no engine, no DB (diagnostic)", String(STEPS), fmt(mExec), fmt(perStep(mExec)), ratio(mExec, mPlain), fmt((mExec - mPlain) / STEPS), exec.map(fmt).join(" / ")],
-    [`RunEngine, tickMs ${TICK_MS}: startRun → finished (judged)`, String(STEPS), fmt(mEngine), fmt(perStep(mEngine)), ratio(mEngine, mPlain), fmt(overhead), runs.map((r) => fmt(r.totalMs)).join(" / ")],
+    [`RunEngine, ${tickLabel(TICK_MS)}: startRun → finished (judged)`, String(STEPS), fmt(mEngine), fmt(perStep(mEngine)), ratio(mEngine, mPlain), fmt(overhead), runs.map((r) => fmt(r.totalMs)).join(" / ")],
   ];
-  for (const [label, r, n] of [
-    [`what-if: RunEngine + tick() on each step's finish (not judged)`, kickResult, STEPS],
-    [`RunEngine, default tickMs ${DEFAULT_TICK_MS} (server.ts; not judged)`, dfltResult, DEFAULT_TICK_STEPS],
-  ] as const) {
+  for (const [label, r, n] of [[`RunEngine, tickMs ${FAST_TICK_MS} (not judged)`, fastResult, STEPS]] as const) {
     if (r) rows.push([label, String(n), fmt(r.run.totalMs), fmt(r.run.totalMs / n), ratio(r.run.totalMs, r.plain), fmt((r.run.totalMs - r.plain) / n), `plain ${fmt(r.plain)}`]);
     else rows.push([label, String(n), "skipped (time budget)", "", "", "", ""]);
   }
   const main_ = table(headers, rows);
 
   const bd = await breakdown(medianRun);
-  const bdKick = kickResult ? await breakdown(kickResult.run) : null;
+  const bdFast = fastResult ? await breakdown(fastResult.run) : null;
   const bdTable = table(
-    ["where the time of one step goes (median judged run)", "ms per step", "count", "what-if re-tick ms/step"],
-    bd.rows.map(([what, ms, n]) => [what, fmt(ms), String(n), bdKick ? fmt(bdKick.rows.find((r) => r[0] === what)?.[1] ?? NaN) : "skipped"]),
+    ["where the time of one step goes (median judged run)", "ms per step", "count", `tickMs ${FAST_TICK_MS} ms/step`],
+    bd.rows.map(([what, ms, n]) => [what, fmt(ms), String(n), bdFast ? fmt(bdFast.rows.find((r) => r[0] === what)?.[1] ?? NaN) : "skipped"]),
   );
   const qTable = queryTable(medianRun);
   const okRatio = ratioEngine <= GOAL_RATIO;
@@ -397,13 +367,13 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   const met = okRatio && okOverhead;
   const biggest = Object.entries(bd.perStep).filter(([k]) => k !== "process").sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${fmt(v)} ms`).join(", ");
   const verdict = met
-    ? `PASS: engine/plain = ${ratioEngine.toFixed(2)}× (goal <= ${GOAL_RATIO}), ${fmt(overhead)} ms of overhead per step (goal < ${GOAL_OVERHEAD_MS} ms) at tickMs ${TICK_MS}.`
-    : `FAIL: engine/plain = ${ratioEngine.toFixed(2)}× (goal <= ${GOAL_RATIO}: ${okRatio ? "met" : "missed"}), ${fmt(overhead)} ms of overhead per step (goal < ${GOAL_OVERHEAD_MS} ms: ${okOverhead ? "met" : "missed"}) at tickMs ${TICK_MS}. Largest parts besides the process itself: ${biggest}.${kickResult ? ` Claiming on each step's finish instead of on the timer (what-if row) gives ${ratio(kickResult.run.totalMs, kickResult.plain)}.` : ""} What would fix it: bench/README.md, "What the results say".`;
+    ? `PASS: engine/plain = ${ratioEngine.toFixed(2)}× (goal <= ${GOAL_RATIO}), ${fmt(overhead)} ms of overhead per step (goal < ${GOAL_OVERHEAD_MS} ms), ${tickLabel(TICK_MS)}.`
+    : `FAIL: engine/plain = ${ratioEngine.toFixed(2)}× (goal <= ${GOAL_RATIO}: ${okRatio ? "met" : "missed"}), ${fmt(overhead)} ms of overhead per step (goal < ${GOAL_OVERHEAD_MS} ms: ${okOverhead ? "met" : "missed"}), ${tickLabel(TICK_MS)}. Largest parts besides the process itself: ${biggest}. See bench/README.md, "What the results say".`;
   const machineLine = `${machine.cpu} × ${machine.cpus}, ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${machine.load} at start`;
 
   console.log("\n" + "=".repeat(100));
   console.log(`Machine: ${machineLine}`);
-  console.log(`Engine: one RunEngine in this process, tickMs ${TICK_MS}, heartbeatMs 2000 (default), maxConcurrent 4 (default); mode drill; ${REPS} interleaved rounds after warm-up`);
+  console.log(`Engine: one RunEngine in this process, ${tickLabel(TICK_MS)}, heartbeatMs 2000 (default), maxConcurrent 4 (default); mode drill; ${REPS} interleaved rounds after warm-up`);
   console.log("\n" + main_.text);
   console.log("\n" + bdTable.text);
   console.log("\n" + qTable.text);
@@ -416,7 +386,7 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
       "",
       `- Machine: ${machineLine}`,
       `- PostgreSQL settings: ${machine.pgSettings}`,
-      `- Engine: one \`RunEngine\` in the bench process, **tickMs ${TICK_MS}**, heartbeatMs 2000 and staleAfterMs 15000 (defaults), maxConcurrent 4 (default); runs started with \`startRun()\` in mode \`drill\` (executes, no approval gate); timed from the \`startRun()\` call to the run's \`finished\` event (published after the last step's transaction commits). ${REPS} interleaved rounds after a warm-up; medians.`,
+      `- Engine: one \`RunEngine\` in the bench process, **${tickLabel(TICK_MS)}**, heartbeatMs 2000 and staleAfterMs 15000 (defaults), maxConcurrent 4 (default); runs started with \`startRun()\` in mode \`drill\` (executes, no approval gate), which wakes the engine; timed from the \`startRun()\` call to the run's \`finished\` event (published after the run's end commits). ${REPS} interleaved rounds after a warm-up; medians.`,
       `- Baseline: \`spawn("true")\` awaiting \`exit\`, ${STEPS} times in a plain loop, in the same rounds.`,
       "",
       main_.markdown,

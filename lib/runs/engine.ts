@@ -8,6 +8,8 @@ import { rooms } from "../realtime/events.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { runStep, type StepOutcome } from "./run-step.ts";
+import type { LogRow } from "./log-buffer.ts";
+import { onWake } from "./wake.ts";
 
 type Options = {
   db: Db;
@@ -34,6 +36,7 @@ type Claimed = {
   backoffSeconds: number;
   continueOnFailure: boolean;
   idempotent: boolean;
+  parallelGroup: string | null;
   mode: "live" | "dry_run" | "drill";
   incidentKey: string | null;
 };
@@ -58,6 +61,7 @@ export class RunEngine {
   private ticking = false;
   private tickAgain = false;
   private stopped = false;
+  private unwake: (() => void) | null = null;
 
   constructor(opts: Options) {
     this.db = opts.db;
@@ -73,6 +77,7 @@ export class RunEngine {
     await this.db.engineInstance.create({ data: { id: this.instanceId, host: hostname(), pid: process.pid } });
     await this.recover();
     this.timer = setInterval(() => void this.tick(), this.tickMs);
+    this.unwake = onWake(() => void this.tick());
     this.beat = setInterval(() => void this.heartbeat(), this.heartbeatMs);
   }
 
@@ -80,6 +85,7 @@ export class RunEngine {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.beat) clearInterval(this.beat);
+    this.unwake?.();
     for (const c of this.active.values()) c.abort(new Error("server stopping"));
     const deadline = Date.now() + 10_000;
     while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -124,6 +130,23 @@ export class RunEngine {
       publishRun(s.runId, s.run.incident?.key ?? null, "paused", "paused");
     }
     if (dead.size) await this.db.engineInstance.deleteMany({ where: { id: { in: [...dead] } } });
+    await this.finishSettledRuns(now);
+  }
+
+  /**
+   * A run still "running" with no step left to run: its last step's instance stopped between
+   * recording the step and finishing the run, or two parallel steps finished at the same moment
+   * and each saw the other still running. Finishing is idempotent (maybeFinishRun locks the run).
+   */
+  private async finishSettledRuns(now: Date) {
+    const runs = await this.db.$queryRaw<{ id: string; incidentKey: string | null }[]>`
+      select r."id", i."key" as "incidentKey" from "Run" r left join "Incident" i on i."id" = r."incidentId"
+      where r."status" = 'running' and not exists (
+        select 1 from "StepRun" s where s."runId" = r."id" and s."status" in ('pending', 'running', 'awaiting_confirmation', 'interrupted'))`;
+    for (const r of runs) {
+      const finished = await this.db.$transaction((tx) => maybeFinishRun(tx, r.id, now));
+      if (finished) publishRun(r.id, r.incidentKey, "finished", finished);
+    }
   }
 
   private async heartbeat() {
@@ -171,37 +194,38 @@ export class RunEngine {
     }
   }
 
+  /**
+   * One statement: the first unfinished step of a running run (if nothing before it is unfinished),
+   * marked running for this instance, returned with everything executing it needs.
+   */
   private async claim(): Promise<Claimed | null> {
-    // The first unfinished step of a running run, if nothing before it is unfinished.
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
-      with next as (
-        select s."id" from "StepRun" s join "Run" r on r."id" = s."runId"
-        where r."status" = 'running' and s."status" = 'pending' and (s."notBefore" is null or s."notBefore" <= now())
-          and not exists (
-            select 1 from "StepRun" p where p."runId" = s."runId" and p."index" < s."index"
-              and p."status" not in ('succeeded', 'skipped', 'failed')
-              and (s."parallelGroup" is null or p."parallelGroup" is distinct from s."parallelGroup") )
-          and not exists (
-            select 1 from "StepRun" f where f."runId" = s."runId" and f."index" < s."index"
-              and f."status" = 'failed' and f."continueOnFailure" = false and r."mode" <> 'dry_run')
-        order by r."createdAt", s."index"
+    const rows = await this.db.$queryRaw<Claimed[]>`
+      with front as (
+        -- Per running run, the first step not yet settled: only it (or its parallel group) may start.
+        select r."id", r."createdAt", r."mode",
+          (select min(p."index") from "StepRun" p where p."runId" = r."id" and p."status" not in ('succeeded', 'skipped', 'failed')) as "m"
+        from "Run" r where r."status" = 'running'
+      ), next as (
+        select s."id" from front f join "StepRun" s on s."runId" = f."id" and s."index" >= f."m"
+        where s."status" = 'pending' and (s."notBefore" is null or s."notBefore" <= now())
+          and (s."index" = f."m" or (s."parallelGroup" is not null and not exists (
+            select 1 from "StepRun" p where p."runId" = s."runId" and p."index" >= f."m" and p."index" < s."index"
+              and p."status" not in ('succeeded', 'skipped', 'failed') and p."parallelGroup" is distinct from s."parallelGroup")))
+          and (f."mode" = 'dry_run' or not exists (
+            select 1 from "StepRun" x where x."runId" = s."runId" and x."index" < s."index"
+              and x."status" = 'failed' and x."continueOnFailure" = false))
+        order by f."createdAt", s."index"
         for update of s skip locked
         limit 1
       )
       update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = ${this.instanceId},
         "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
-      from next where t."id" = next."id"
-      returning t."id"`;
-    const id = rows[0]?.id;
-    if (!id) return null;
-    const s = await this.db.stepRun.findUniqueOrThrow({
-      where: { id },
-      select: {
-        id: true, runId: true, index: true, title: true, executor: true, params: true, phase: true, timeoutSeconds: true, attempt: true,
-        retries: true, backoffSeconds: true, continueOnFailure: true, idempotent: true, run: { select: { mode: true, params: true, incident: { select: { key: true } } } },
-      },
-    });
-    return { ...s, mode: s.run.mode, runParams: s.run.params, incidentKey: s.run.incident?.key ?? null };
+      from next, "Run" r left join "Incident" i on i."id" = r."incidentId"
+      where t."id" = next."id" and r."id" = t."runId"
+      returning t."id", t."runId", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
+        t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup",
+        r."mode"::text as "mode", r."params" as "runParams", i."key" as "incidentKey"`;
+    return rows[0] ?? null;
   }
 
   private async execute(step: Claimed, controller: AbortController) {
@@ -221,8 +245,15 @@ export class RunEngine {
     } catch (err) {
       outcome = { status: "failed", error: (err as Error).message };
     }
-    await buffer.close();
-    await finishStep(this.db, step, outcome, this.instanceId);
+    // The log's tail is written with the outcome: one statement for a step that succeeded.
+    const tail = await buffer.drain();
+    try {
+      if (outcome.status === "succeeded") await finishSucceeded(this.db, step, outcome, this.instanceId, tail);
+      else await finishStep(this.db, step, outcome, this.instanceId, tail);
+    } catch (err) {
+      // The claim stays "running" with a stale heartbeat: recovery marks it interrupted, never re-runs it silently.
+      this.log(`[runs] could not record the outcome of step ${step.id}: ${(err as Error).message}`);
+    }
   }
 }
 
@@ -242,9 +273,63 @@ export function publishRun(runId: string, incidentKey: string | null, kind: "sta
   if (kind === "step" || kind === "finished") publishPublic();
 }
 
-/** Records a step's outcome and moves the run on: next step, retry later, pause to ask, or finish. */
-export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, instanceId: string) {
+const OPEN_STEP = ["pending", "running", "awaiting_confirmation", "interrupted"] as const;
+
+function logsJson(rows: LogRow[]): string {
+  return JSON.stringify(rows.map((r) => ({ stream: r.stream, text: r.text, at: r.at.toISOString() })));
+}
+
+/**
+ * The common case in one round trip: a step that succeeded is recorded with its log tail, and the
+ * same statement says what is left of the run. Finishing the run (once per run) takes the locked
+ * path in maybeFinishRun. A statement sees the database as it was when it began, so a step of a
+ * parallel group finishing beside another counts again afterwards; finishSettledRuns() in the
+ * engine's heartbeat is the backstop for the last gap (a server stopping in between).
+ */
+export async function finishSucceeded(db: Db, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = []) {
   const now = new Date();
+  const output = outcome.output === undefined ? null : JSON.stringify(outcome.output);
+  const rows = await db.$queryRaw<{ updated: number; runStatus: string | null; open: number; running: number }[]>`
+    with cur as (
+      select s."id", r."status"::text as "runStatus" from "StepRun" s join "Run" r on r."id" = s."runId"
+      where s."id" = ${step.id}::uuid and s."status" = 'running' and s."claimedBy" = ${instanceId}
+      for update of s
+    ), upd as (
+      update "StepRun" t set
+        "status" = (case when cur."runStatus" = 'aborted' then 'aborted' else 'succeeded' end)::"StepStatus",
+        "claimedBy" = null, "finishedAt" = ${now}, "exitCode" = ${outcome.exitCode ?? null}, "error" = ${outcome.error ?? null},
+        "output" = coalesce(${output}::jsonb, t."output")
+      from cur where t."id" = cur."id"
+      returning t."id"
+    ), logs as (
+      insert into "StepLog" ("stepRunId", "attempt", "stream", "text", "at")
+      select ${step.id}::uuid, ${step.attempt}::int, x."stream", x."text", x."at"
+      from jsonb_to_recordset(${logsJson(logs)}::jsonb) as x("stream" text, "text" text, "at" timestamptz)
+      returning 1
+    )
+    select (select count(*) from upd)::int as "updated", (select "runStatus" from cur) as "runStatus",
+      (select count(*) from "StepRun" o where o."runId" = ${step.runId}::uuid and o."id" <> ${step.id}::uuid
+        and o."status"::text in (${OPEN_STEP[0]}, ${OPEN_STEP[1]}, ${OPEN_STEP[2]}, ${OPEN_STEP[3]}))::int as "open",
+      (select count(*) from "StepRun" o where o."runId" = ${step.runId}::uuid and o."id" <> ${step.id}::uuid and o."status" = 'running')::int as "running"`;
+  const r = rows[0];
+  // Someone else (recovery after a stall) took the step over: their record stands, the log is kept.
+  if (!r || r.updated === 0) return;
+  let open = r.open;
+  if (open > 0 && (r.running > 0 || step.parallelGroup)) {
+    const again = await db.stepRun.count({ where: { runId: step.runId, status: { in: [...OPEN_STEP] } } });
+    open = again;
+  }
+  const finished = open === 0 ? await db.$transaction((tx) => maybeFinishRun(tx, step.runId, now)) : null;
+  publishRun(step.runId, step.incidentKey, finished ? "finished" : "step", finished ?? (r.runStatus === "aborted" ? "aborted" : "succeeded"));
+}
+
+/** Records a step's outcome and moves the run on: next step, retry later, pause to ask, or finish. */
+export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = []) {
+  const now = new Date();
+  if (logs.length) {
+    // Written whatever happens to the step's record below: a log is never lost.
+    await db.stepLog.createMany({ data: logs.map((l) => ({ stepRunId: step.id, attempt: step.attempt, stream: l.stream, text: l.text, at: l.at })) });
+  }
   const result = await db.$transaction(async (tx) => {
     const cur = await tx.stepRun.findUnique({ where: { id: step.id }, select: { status: true, claimedBy: true, run: { select: { status: true, incidentId: true } } } });
     // Someone else (recovery after a stall) took the step over: do not overwrite their record.
@@ -287,8 +372,10 @@ export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, in
 
 /** When no step is left to run, the run ends: succeeded, or failed if a step failed. */
 export async function maybeFinishRun(tx: Prisma.TransactionClient, runId: string, now: Date): Promise<string | null> {
-  // Counting is one cheap query per finished step; the run's rows are read only when it ends.
-  const open = await tx.stepRun.count({ where: { runId, status: { in: ["pending", "running", "awaiting_confirmation", "interrupted"] } } });
+  // The run's row lock makes finishing happen once when two callers race; the count after it sees
+  // every step committed before the lock was granted.
+  await tx.$queryRaw`select 1 from "Run" where "id" = ${runId}::uuid for update`;
+  const open = await tx.stepRun.count({ where: { runId, status: { in: [...OPEN_STEP] } } });
   if (open > 0) return null;
   const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true, mode: true, incidentId: true, runbookTitle: true, incident: { select: { key: true, status: true, version: true } }, steps: { where: { status: "failed" }, select: { status: true, continueOnFailure: true } } } });
   if (!run || run.status !== "running") return null;

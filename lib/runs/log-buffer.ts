@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 
-type Line = { stream: string; text: string; at: Date };
+export type LogRow = { stream: string; text: string; at: Date };
+type Line = LogRow;
 
 /**
  * Collects a step's output and writes it in chunks every `intervalMs`, so a chatty process
@@ -29,17 +30,22 @@ export class LogBuffer {
     this.pending.push({ stream, text: text.endsWith("\n") ? text : `${text}\n`, at: new Date() });
   }
 
-  flush(): Promise<void> {
+  /** Consecutive lines of one stream become one row, capped in size. */
+  private take(): Line[] {
     const lines = this.pending;
-    if (lines.length === 0) return this.flushing;
     this.pending = [];
-    // Consecutive lines of one stream become one row, capped in size.
     const rows: Line[] = [];
     for (const l of lines) {
       const last = rows.at(-1);
       if (last && last.stream === l.stream && last.text.length + l.text.length < this.maxChunk) last.text += l.text;
       else rows.push({ ...l });
     }
+    return rows;
+  }
+
+  flush(): Promise<void> {
+    if (this.pending.length === 0) return this.flushing;
+    const rows = this.take();
     this.flushing = this.flushing.then(async () => {
       await this.db.stepLog.createMany({ data: rows.map((r) => ({ stepRunId: this.stepRunId, attempt: this.attempt, stream: r.stream, text: r.text, at: r.at })) });
       this.onFlush(rows.length);
@@ -51,5 +57,16 @@ export class LogBuffer {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.flush();
+  }
+
+  /**
+   * Stops the timer and hands back what is not written yet, after any write in flight, so the
+   * caller stores the tail of the log in the same statement that records the step's outcome.
+   */
+  async drain(): Promise<LogRow[]> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flushing;
+    return this.take();
   }
 }

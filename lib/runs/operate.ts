@@ -6,6 +6,7 @@ import { appendAudit } from "../audit/index.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { maybeFinishRun, publishRun } from "./engine.ts";
 import { ZRunAction } from "./schemas.ts";
+import { wakeEngines } from "./wake.ts";
 
 /**
  * Operator decisions on a run: abort it, or settle a paused step by retrying, skipping (with a
@@ -65,4 +66,5 @@ export async function operateRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
     return { incidentKey: run.incident?.key ?? null, finished };
   });
   publishRun(runId, out.incidentKey, action === "abort" || out.finished ? "finished" : "step", action === "abort" ? "aborted" : (out.finished ?? "running"));
+  if (action !== "abort") wakeEngines();
 }

@@ -8,6 +8,7 @@ import { renderRunbook, formatRenderError } from "../runbooks/render.ts";
 import { SECTIONS } from "../runbooks/schema.ts";
 import { findRunbook } from "./runbook-registry.ts";
 import { publishRun } from "./engine.ts";
+import { wakeEngines } from "./wake.ts";
 import { ZStartRun } from "./schemas.ts";
 
 /**
@@ -92,7 +93,10 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
     });
     return { runId: run.id, created: true, incidentKey: inc.key };
   });
-  if (out.created) publishRun(out.runId, out.incidentKey, "started", "running");
+  if (out.created) {
+    publishRun(out.runId, out.incidentKey, "started", "running");
+    wakeEngines();
+  }
   return { ...out, mode };
 }
 

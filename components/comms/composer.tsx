@@ -4,7 +4,7 @@ import { sendMessageAction } from "@/lib/comms/actions";
 import { initialState, type ActionState } from "@/lib/action-state";
 import { CHANNEL_FORMATS, isChannelKind } from "@/lib/comms/channels/format";
 import { Button } from "@/components/ui/button";
-import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
+import { Field, FormMessage, inputClass, Select, TextArea, TextInput } from "@/components/ui/field";
 import { FormatPreview, LengthMeter, lengthFor } from "./format-preview";
 
 export type ComposerTemplate = { name: string; title: string; audience: string; subject: string; body: string };
@@ -89,7 +89,7 @@ function ComposerForm({
         <TextInput name="subject" value={subject} onChange={(ev) => setSubject(ev.target.value)} error={e.subject} />
       </Field>
       <Field label="Message" name="body" error={e.body}>
-        <TextArea name="body" rows={8} value={body} onChange={(ev) => setBody(ev.target.value)} error={e.body} className="font-mono text-sm" />
+        <TextArea name="body" rows={8} value={body} onChange={(ev) => setBody(ev.target.value)} error={e.body} className={`${inputClass} font-mono`} />
       </Field>
       <fieldset>
         <legend className="text-sm font-medium">Channels</legend>

@@ -13,38 +13,60 @@ export const FORMAT_LABELS: Record<PreviewFormat, string> = {
   webhook: "Webhook",
 };
 
-const boxClass = "max-h-80 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 text-sm whitespace-pre-wrap break-words dark:border-slate-700 dark:bg-slate-950";
+const boxClass = "overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 text-sm whitespace-pre-wrap break-words dark:border-slate-700 dark:bg-slate-950";
 
 // The HTML formats are shown as the receiver would render them, in an iframe with an empty
 // sandbox (no scripts, no same-origin, no navigation); the text inside is already escaped.
-function HtmlFrame({ title, html }: { title: string; html: string }) {
+function HtmlFrame({ title, html, tall }: { title: string; html: string; tall: boolean }) {
   const doc = `<!doctype html><html><head><meta charset="utf-8"><style>body{margin:12px;font:14px/1.45 system-ui,sans-serif;color:#0f172a;background:#fff;overflow-wrap:anywhere}h1{font-size:16px;margin:0 0 8px}</style></head><body>${html}</body></html>`;
-  return <iframe title={title} sandbox="" srcDoc={doc} className="h-80 w-full rounded-md border border-slate-200 bg-white dark:border-slate-700" />;
+  return <iframe title={title} sandbox="" srcDoc={doc} className={`${tall ? "h-[36rem]" : "h-80"} w-full rounded-md border border-slate-200 bg-white dark:border-slate-700`} />;
+}
+
+const ENTITIES: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;": "&" };
+const unescapeSlack = (s: string) => s.replace(/&(lt|gt|amp);/g, (e) => ENTITIES[e] ?? e);
+
+// Slack shows *bold* and its three entities; React escapes what is shown, so nothing here is HTML.
+function SlackMrkdwn({ text }: { text: string }) {
+  const parts = text.split(/(\*[^*\n]+\*)/g);
+  return (
+    <>
+      {parts.map((p, i) =>
+        p.length > 2 && p.startsWith("*") && p.endsWith("*") ? <strong key={i}>{unescapeSlack(p.slice(1, -1))}</strong> : <span key={i}>{unescapeSlack(p)}</span>,
+      )}
+    </>
+  );
 }
 
 /** How a message (plain text, variables already filled) looks in one format. */
-export function FormatPreview({ format, message, label }: { format: PreviewFormat; message: ChannelMessage; label: string }) {
+export function FormatPreview({ format, message, label, tall = false }: { format: PreviewFormat; message: ChannelMessage; label: string; tall?: boolean }) {
+  const box = `${boxClass} ${tall ? "max-h-[36rem]" : "max-h-80"}`;
   switch (format) {
     case "plain":
       return (
-        <div className={boxClass} aria-label={label} role="document">
+        <div className={box} aria-label={label} role="document">
           <p className="mb-2 font-semibold">{message.subject}</p>
           {message.body}
         </div>
       );
     case "slack":
       return (
-        <pre className={`${boxClass} font-mono text-xs`} aria-label={label}>
-          {slackText(message)}
-        </pre>
+        <div className="space-y-1">
+          <div className={box} aria-label={label} role="document">
+            <SlackMrkdwn text={slackText(message)} />
+          </div>
+          <details className="text-xs">
+            <summary className="cursor-pointer text-slate-600 dark:text-slate-400">mrkdwn as sent</summary>
+            <pre className={`${box} mt-1 font-mono text-xs`}>{slackText(message)}</pre>
+          </details>
+        </div>
       );
     case "teams":
-      return <HtmlFrame title={label} html={`<h1>${escapeFor("html", message.subject)}</h1><div>${teamsText(message)}</div>`} />;
+      return <HtmlFrame tall={tall} title={label} html={`<h1>${escapeFor("html", message.subject)}</h1><div>${teamsText(message)}</div>`} />;
     case "email":
-      return <HtmlFrame title={label} html={`<p style="margin:0 0 8px;color:#475569">Subject: <strong>${escapeFor("html", message.subject)}</strong></p>${emailHtml(message)}`} />;
+      return <HtmlFrame tall={tall} title={label} html={`<p style="margin:0 0 8px;color:#475569">Subject: <strong>${escapeFor("html", message.subject)}</strong></p>${emailHtml(message)}`} />;
     case "webhook":
       return (
-        <pre className={`${boxClass} font-mono text-xs`} aria-label={label}>
+        <pre className={`${box} font-mono text-xs`} aria-label={label}>
           {JSON.stringify(JSON.parse(webhookPayload(message, 0)), null, 2)}
         </pre>
       );

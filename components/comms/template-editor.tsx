@@ -7,7 +7,7 @@ import { AUDIENCES, checkTemplate, renderMessage, type TemplateIssue } from "@/l
 import { TEMPLATE_VARIABLES, VARIABLE_NAMES, type TemplateVars } from "@/lib/comms/variables";
 import type { TemplateVersionView } from "@/lib/comms/template-queries";
 import { Button } from "@/components/ui/button";
-import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
+import { Field, FormMessage, inputClass, Select, TextArea, TextInput } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { FORMAT_LABELS, FormatPreview, LengthMeter, type PreviewFormat } from "./format-preview";
 
@@ -74,7 +74,7 @@ function TemplateForm({
 
   // Server errors belong to the text that was sent; once that field changes they are stale.
   const sent = state.ok ? {} : (state.values ?? {});
-  const serverError = (field: string, value: string) => (sent[field] === value ? state.fieldErrors?.[field] : undefined);
+  const serverError = (field: string, value: string) => (String(sent[field] ?? "").replace(/\r\n?/g, "\n") === value ? state.fieldErrors?.[field] : undefined);
   const created = state.ok && isNew ? String(state.values?.name ?? "") : "";
   useEffect(() => {
     if (created) router.replace(`/admin/templates?t=${encodeURIComponent(created)}`);
@@ -108,7 +108,7 @@ function TemplateForm({
         {isNew && <input type="hidden" name="create" value="1" />}
         <div className="grid gap-3 sm:grid-cols-2">
           <Field label="Name" name="name" error={serverError("name", name)} hint={isNew ? "Lowercase letters, digits and dashes." : undefined}>
-            <TextInput name="name" value={name} readOnly={!isNew} onChange={(e) => setName(e.target.value)} error={serverError("name", name)} className={!isNew ? "opacity-70" : undefined} />
+            <TextInput name="name" value={name} readOnly={!isNew} onChange={(e) => setName(e.target.value)} error={serverError("name", name)} className={`${inputClass} ${isNew ? "" : "opacity-70"}`} />
           </Field>
           <Field label="Audience" name="audience" error={serverError("audience", audience)}>
             <Select name="audience" value={audience} onChange={(e) => setAudience(e.target.value)}>
@@ -124,7 +124,7 @@ function TemplateForm({
           <TextInput name="subject" value={subject} onChange={(e) => setSubject(e.target.value)} error={serverError("subject", subject)} autoComplete="off" />
         </Field>
         <Field label="Body" name="body" error={serverError("body", body)}>
-          <TextArea name="body" rows={14} value={body} onChange={(e) => setBody(e.target.value)} error={serverError("body", body)} className="font-mono text-sm" spellCheck={false} />
+          <TextArea name="body" rows={14} value={body} onChange={(e) => setBody(e.target.value)} error={serverError("body", body)} className={`${inputClass} font-mono`} spellCheck={false} />
         </Field>
         <div aria-live="polite">
           {issues.length > 0 && (
@@ -196,7 +196,7 @@ function TemplateForm({
         <div role="tabpanel" id={`${tabsId}-panel`} aria-labelledby={`${tabsId}-${format}`} data-testid="template-preview">
           {preview ? (
             <div className="space-y-2">
-              <FormatPreview format={format} message={preview} label={`${FORMAT_LABELS[format]} preview`} />
+              <FormatPreview format={format} message={preview} label={`${FORMAT_LABELS[format]} preview`} tall />
               {format !== "plain" && (
                 <p className="text-xs text-slate-500 dark:text-slate-400">
                   Length with these values: <LengthMeter kind={format} message={preview} />

@@ -98,6 +98,12 @@ describe("saving a template version", () => {
     expect((await appError(restoreTemplateVersion({ ctx: ctxs.admin, input: { name: seed.name, version: 99 } }))).code).toBe("NOT_FOUND");
   });
 
+  it("stores a browser's CRLF line breaks as LF", async () => {
+    const latest = (await templateHistory(db, seed.name))[0]!.version;
+    await saveTemplateVersion({ ctx: ctxs.admin, input: edit({ body: "Line one {{ key }}\r\nLine two\r\n", baseVersion: String(latest) }) });
+    expect((await templateHistory(db, seed.name))[0]!.body).toBe("Line one {{ key }}\nLine two\n");
+  });
+
   it("creates a new template under a new name only", async () => {
     const taken = await appError(saveTemplateVersion({ ctx: ctxs.admin, input: edit({ create: "1" }) }));
     expect(taken.code).toBe("CONFLICT");

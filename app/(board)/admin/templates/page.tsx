@@ -40,7 +40,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
           <p className="text-sm text-slate-600 dark:text-slate-400">Messages the composer starts from. Every save is a new version; older versions stay and can be restored.</p>
         </div>
       </div>
-      <nav aria-label="Templates" className="flex flex-wrap gap-2">
+      <nav aria-label="Templates" className="-mx-4 flex gap-2 overflow-x-auto px-4 pb-1 sm:mx-0 sm:flex-wrap sm:px-0">
         {templates.map((t) => {
           const active = !isNew && t.name === selected?.name;
           return (
@@ -48,7 +48,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
               key={t.name}
               href={`/admin/templates?t=${encodeURIComponent(t.name)}`}
               aria-current={active ? "page" : undefined}
-              className={`inline-flex min-h-11 items-center gap-2 rounded-md border px-3 py-2 text-sm ${active ? "border-sky-700 bg-sky-50 font-semibold text-sky-900 dark:border-sky-500 dark:bg-sky-950 dark:text-sky-100" : "border-slate-200 bg-white hover:bg-slate-50 dark:border-slate-800 dark:bg-slate-900 dark:hover:bg-slate-800"}`}
+              className={`inline-flex min-h-11 shrink-0 items-center gap-2 rounded-md border px-3 py-2 text-sm whitespace-nowrap ${active ? "border-sky-700 bg-sky-50 font-semibold text-sky-900 dark:border-sky-500 dark:bg-sky-950 dark:text-sky-100" : "border-slate-200 bg-white hover:bg-slate-50 dark:border-slate-800 dark:bg-slate-900 dark:hover:bg-slate-800"}`}
             >
               {t.title}
               <span className="text-xs font-normal text-slate-500 dark:text-slate-400">
@@ -60,7 +60,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
         <Link
           href="/admin/templates?new=1"
           aria-current={isNew ? "page" : undefined}
-          className={`inline-flex min-h-11 items-center rounded-md border border-dashed px-3 py-2 text-sm font-medium ${isNew ? "border-sky-700 bg-sky-50 text-sky-900 dark:border-sky-500 dark:bg-sky-950 dark:text-sky-100" : "border-slate-300 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"}`}
+          className={`inline-flex min-h-11 shrink-0 items-center rounded-md border border-dashed whitespace-nowrap px-3 py-2 text-sm font-medium ${isNew ? "border-sky-700 bg-sky-50 text-sky-900 dark:border-sky-500 dark:bg-sky-950 dark:text-sky-100" : "border-slate-300 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"}`}
         >
           + New template
         </Link>

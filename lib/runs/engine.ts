@@ -176,16 +176,10 @@ export class RunEngine {
     try {
       do {
         this.tickAgain = false;
-        while (this.active.size < this.maxConcurrent && !this.stopped) {
-          const step = await this.claim();
-          if (!step) break;
-          const controller = new AbortController();
-          this.active.set(step.id, controller);
-          void this.execute(step, controller).finally(() => {
-            this.active.delete(step.id);
-            void this.tick();
-          });
-        }
+        const room = this.maxConcurrent - this.active.size;
+        // One statement claims every step there is room for: no second query to learn there is no more.
+        const steps = room > 0 ? await this.claim(room) : [];
+        for (const step of steps) void this.slot(step);
       } while (this.tickAgain && !this.stopped);
     } catch (err) {
       this.log(`[runs] tick failed: ${(err as Error).message}`);
@@ -195,13 +189,14 @@ export class RunEngine {
   }
 
   /**
-   * One statement: the first unfinished step of a running run (if nothing before it is unfinished),
-   * marked running for this instance, returned with everything executing it needs.
+   * One statement: up to `limit` steps that may start (each running run's first unsettled step, or
+   * its parallel group), marked running for this instance, returned with everything executing needs.
    */
-  private async claim(): Promise<Claimed | null> {
+  private async claim(limit: number): Promise<Claimed[]> {
     const rows = await this.db.$queryRaw<Claimed[]>`
-      with front as (
+      with front as materialized (
         -- Per running run, the first step not yet settled: only it (or its parallel group) may start.
+        -- Materialized: inlined, the min() would be computed again for every pending step.
         select r."id", r."createdAt", r."mode",
           (select min(p."index") from "StepRun" p where p."runId" = r."id" and p."status" not in ('succeeded', 'skipped', 'failed')) as "m"
         from "Run" r where r."status" = 'running'
@@ -216,7 +211,7 @@ export class RunEngine {
               and x."status" = 'failed' and x."continueOnFailure" = false))
         order by f."createdAt", s."index"
         for update of s skip locked
-        limit 1
+        limit ${limit}
       )
       update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = ${this.instanceId},
         "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
@@ -225,10 +220,32 @@ export class RunEngine {
       returning t."id", t."runId", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
         t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup",
         r."mode"::text as "mode", r."params" as "runParams", i."key" as "incidentKey"`;
-    return rows[0] ?? null;
+    return rows.sort((a, b) => a.index - b.index);
   }
 
-  private async execute(step: Claimed, controller: AbortController) {
+  /**
+   * One place to execute: the claimed step, then (when it succeeds and the next step of its run may
+   * start) that next step, claimed by the same statement that recorded the success.
+   */
+  private async slot(first: Claimed) {
+    let step: Claimed | null = first;
+    while (step) {
+      const controller = new AbortController();
+      // Claimed while the server began stopping: recorded as interrupted at once, like its siblings.
+      if (this.stopped) controller.abort(new Error("server stopping"));
+      this.active.set(step.id, controller);
+      let next: Claimed | null = null;
+      try {
+        next = await this.execute(step, controller);
+      } finally {
+        this.active.delete(step.id);
+      }
+      step = next;
+    }
+    void this.tick();
+  }
+
+  private async execute(step: Claimed, controller: AbortController): Promise<Claimed | null> {
     publishRun(step.runId, step.incidentKey, "step", "running");
     let lastPublish = 0;
     const buffer = new LogBuffer(this.db, step.id, step.attempt, () => {
@@ -248,13 +265,15 @@ export class RunEngine {
     // The log's tail is written with the outcome: one statement for a step that succeeded.
     const tail = await buffer.drain();
     try {
-      if (outcome.status === "succeeded") await finishSucceeded(this.db, step, outcome, this.instanceId, tail);
-      else await finishStep(this.db, step, outcome, this.instanceId, tail);
+      if (outcome.status === "succeeded") return await finishSucceeded(this.db, step, outcome, this.instanceId, tail, !this.stopped);
+      await finishStep(this.db, step, outcome, this.instanceId, tail);
     } catch (err) {
       // The claim stays "running" with a stale heartbeat: recovery marks it interrupted, never re-runs it silently.
       this.log(`[runs] could not record the outcome of step ${step.id}: ${(err as Error).message}`);
     }
+    return null;
   }
+
 }
 
 function pidAlive(pid: number): boolean {
@@ -279,17 +298,21 @@ function logsJson(rows: LogRow[]): string {
   return JSON.stringify(rows.map((r) => ({ stream: r.stream, text: r.text, at: r.at.toISOString() })));
 }
 
+type ChainedStep = Pick<Claimed, "id" | "index" | "title" | "executor" | "params" | "phase" | "timeoutSeconds" | "attempt" | "retries" | "backoffSeconds" | "continueOnFailure" | "idempotent" | "parallelGroup">;
+
 /**
- * The common case in one round trip: a step that succeeded is recorded with its log tail, and the
- * same statement says what is left of the run. Finishing the run (once per run) takes the locked
- * path in maybeFinishRun. A statement sees the database as it was when it began, so a step of a
- * parallel group finishing beside another counts again afterwards; finishSettledRuns() in the
- * engine's heartbeat is the backstop for the last gap (a server stopping in between).
+ * The common case in one round trip: a step that succeeded is recorded with its log tail, the same
+ * statement says what is left of the run and, when `chain` is set, claims the run's next step if it
+ * may start now (this step outside any parallel group, the next one too), returned to execute.
+ * Finishing the run (once per run) takes the locked path in maybeFinishRun. A statement sees the
+ * database as it was when it began, so a step of a parallel group finishing beside another counts
+ * again afterwards; finishSettledRuns() in the heartbeat is the backstop for a stop in between.
  */
-export async function finishSucceeded(db: Db, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = []) {
+export async function finishSucceeded(db: Db, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = [], chain = false): Promise<Claimed | null> {
   const now = new Date();
   const output = outcome.output === undefined ? null : JSON.stringify(outcome.output);
-  const rows = await db.$queryRaw<{ updated: number; runStatus: string | null; open: number; running: number }[]>`
+  const chainNext = chain && step.parallelGroup === null;
+  const rows = await db.$queryRaw<{ updated: number; runStatus: string | null; open: number; running: number; next: ChainedStep | null }[]>`
     with cur as (
       select s."id", r."status"::text as "runStatus" from "StepRun" s join "Run" r on r."id" = s."runId"
       where s."id" = ${step.id}::uuid and s."status" = 'running' and s."claimedBy" = ${instanceId}
@@ -306,14 +329,30 @@ export async function finishSucceeded(db: Db, step: Claimed, outcome: StepOutcom
       select ${step.id}::uuid, ${step.attempt}::int, x."stream", x."text", x."at"
       from jsonb_to_recordset(${logsJson(logs)}::jsonb) as x("stream" text, "text" text, "at" timestamptz)
       returning 1
+    ), nxt as (
+      select n."id" from "StepRun" n, cur
+      where ${chainNext} and cur."runStatus" = 'running' and n."runId" = ${step.runId}::uuid and n."index" = ${step.index + 1}::int
+        and n."status" = 'pending' and n."parallelGroup" is null and (n."notBefore" is null or n."notBefore" <= now())
+      for update of n skip locked
+    ), claimed as (
+      update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = ${instanceId},
+        "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
+      from nxt where t."id" = nxt."id"
+      returning t."id", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
+        t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup"
     )
     select (select count(*) from upd)::int as "updated", (select "runStatus" from cur) as "runStatus",
+      (select to_jsonb(c) from claimed c) as "next",
       (select count(*) from "StepRun" o where o."runId" = ${step.runId}::uuid and o."id" <> ${step.id}::uuid
         and o."status"::text in (${OPEN_STEP[0]}, ${OPEN_STEP[1]}, ${OPEN_STEP[2]}, ${OPEN_STEP[3]}))::int as "open",
       (select count(*) from "StepRun" o where o."runId" = ${step.runId}::uuid and o."id" <> ${step.id}::uuid and o."status" = 'running')::int as "running"`;
   const r = rows[0];
   // Someone else (recovery after a stall) took the step over: their record stands, the log is kept.
-  if (!r || r.updated === 0) return;
+  if (!r || r.updated === 0) return null;
+  if (r.next) {
+    publishRun(step.runId, step.incidentKey, "step", "succeeded");
+    return { ...r.next, runId: step.runId, mode: step.mode, runParams: step.runParams, incidentKey: step.incidentKey };
+  }
   let open = r.open;
   if (open > 0 && (r.running > 0 || step.parallelGroup)) {
     const again = await db.stepRun.count({ where: { runId: step.runId, status: { in: [...OPEN_STEP] } } });
@@ -321,6 +360,7 @@ export async function finishSucceeded(db: Db, step: Claimed, outcome: StepOutcom
   }
   const finished = open === 0 ? await db.$transaction((tx) => maybeFinishRun(tx, step.runId, now)) : null;
   publishRun(step.runId, step.incidentKey, finished ? "finished" : "step", finished ?? (r.runStatus === "aborted" ? "aborted" : "succeeded"));
+  return null;
 }
 
 /** Records a step's outcome and moves the run on: next step, retry later, pause to ask, or finish. */

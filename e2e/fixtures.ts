@@ -39,7 +39,8 @@ export async function signInThroughForm(page: Page, email: string, password: str
 
 // The server starts on a fresh database with a fresh secret every run, so a state file from an
 // earlier run is never trusted: each worker signs in once per role and rewrites the file.
-const AUTH_DIR = path.join(import.meta.dirname, ".auth");
+// One folder per port, so runs against different servers at the same time keep their own cookies.
+const AUTH_DIR = path.join(import.meta.dirname, ".auth", process.env.E2E_PORT ?? "default");
 const signedIn = new Map<Role, Promise<string>>();
 
 async function storageStateFor(browser: Browser, baseURL: string | undefined, role: Role): Promise<string> {

@@ -255,6 +255,9 @@ test.describe("communications screenshots", () => {
         await body.press("ControlOrMeta+End");
         await body.pressSequentially("\n{{ bridge }}");
         await expect(form.getByTestId("template-issues")).toBeVisible();
+        await form.getByRole("button", { name: "Save as new version" }).click();
+        await expect(form.locator("#body-error")).toContainText('Unknown variable "bridge"');
+        await shoot(page, `admin-templates-errors-${viewport.width}-${colorScheme}.png`, colorScheme);
         await form.getByLabel("Body").fill((await body.inputValue()).replace("\n{{ bridge }}", ""));
         await page.getByRole("tab", { name: "Slack" }).click();
         await expect(page.getByTestId("template-preview")).toContainText("PRODUCTION ROLLBACK INITIATED");

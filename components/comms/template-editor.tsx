@@ -75,6 +75,8 @@ function TemplateForm({
   // Server errors belong to the text that was sent; once that field changes they are stale.
   const sent = state.ok ? {} : (state.values ?? {});
   const serverError = (field: string, value: string) => (String(sent[field] ?? "").replace(/\r\n?/g, "\n") === value ? state.fieldErrors?.[field] : undefined);
+  // The server's refusal of this very text is shown under its field; the live list would repeat it.
+  const refusedAsTyped = Boolean(serverError("subject", subject)?.length || serverError("body", body)?.length);
   const created = state.ok && isNew ? String(state.values?.name ?? "") : "";
   useEffect(() => {
     if (created) router.replace(`/admin/templates?t=${encodeURIComponent(created)}`);
@@ -127,7 +129,7 @@ function TemplateForm({
           <TextArea name="body" rows={14} value={body} onChange={(e) => setBody(e.target.value)} error={serverError("body", body)} className={`${inputClass} font-mono`} spellCheck={false} />
         </Field>
         <div aria-live="polite">
-          {issues.length > 0 && (
+          {issues.length > 0 && !refusedAsTyped && (
             <div data-testid="template-issues" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
               <p className="font-semibold">{issues.length === 1 ? "1 problem" : `${issues.length} problems`} (saving will be refused)</p>
               <ul className="mt-1 list-disc space-y-1 pl-5 break-words">

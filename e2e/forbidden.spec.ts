@@ -197,3 +197,82 @@ test.describe("forbidden roles", () => {
     await expect(form.getByRole("status")).toHaveText("Saved.");
   });
 });
+
+test.describe("forbidden roles: contacts, escalation path, settings", () => {
+  for (const role of ["teamlead", "oncall"] as const satisfies Role[]) {
+    test(`a ${role} gets "Administrators only" at /admin/contacts and cannot add a contact or save the escalation path directly`, async ({ page, loginAs, openContext }) => {
+      const other = await openContext(role);
+      await other.page.goto("/");
+      await expect(other.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" })).toHaveCount(0);
+      await other.page.goto("/admin/contacts");
+      await expect(other.page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+      await expect(other.page.getByRole("form", { name: "Add contact" })).toHaveCount(0);
+      await expect(other.page.getByText("+1-555-0201")).toHaveCount(0);
+
+      const name = `Sneaky Contact ${uid()}`;
+      await loginAs(page, "admin");
+      await page.goto("/admin/contacts");
+      const add = page.getByRole("form", { name: "Add contact" });
+      await add.getByLabel("Name").fill(name);
+      await add.getByLabel("Role or title").fill("Not really");
+      const addAction = await captureServerAction(page, () => add.getByRole("button", { name: "Add contact" }).click());
+
+      // A fresh page: the aborted request leaves the first one in an error state.
+      await page.goto("/admin/contacts");
+      const path = page.getByRole("form", { name: "Escalation path" });
+      await path.getByRole("listitem", { name: "Step 3" }).getByLabel("Step name").fill(`Sneaky step ${uid()}`);
+      const pathAction = await captureServerAction(page, () => path.getByRole("button", { name: "Save escalation path" }).click());
+
+      for (const action of [addAction, pathAction]) {
+        const refused = await replayServerAction(other.request, action);
+        expect(refused.body).toContain("may not");
+        expect(refused.body).toContain("contacts.manage");
+      }
+      await page.goto("/admin/contacts");
+      await expect(page.getByRole("list", { name: "Contacts" }).getByText(name)).toHaveCount(0);
+      const source = await page.getByTestId("path-source").textContent();
+
+      const allowed = await replayServerAction(page.context().request, addAction);
+      expect(allowed.body).toContain(`Added ${name}.`);
+      await page.reload();
+      await expect(page.getByRole("list", { name: "Contacts" }).getByText(name, { exact: true })).toBeVisible();
+      await expect(page.getByTestId("path-source")).toHaveText(source ?? "");
+
+      page.once("dialog", (d) => void d.accept());
+      const item = page.getByRole("list", { name: "Contacts" }).getByRole("listitem").filter({ hasText: name });
+      await item.getByRole("button", { name: "Delete" }).click();
+      await expect(page.getByRole("list", { name: "Contacts" }).getByText(name, { exact: true })).toHaveCount(0);
+    });
+  }
+
+  test("a team lead cannot make the status page sign-in only by calling the action directly", async ({ page, loginAs, openContext }) => {
+    const lead = await openContext("teamlead");
+    await lead.page.goto("/admin/settings");
+    await expect(lead.page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+    await expect(lead.page.getByRole("form", { name: "Status page visibility" })).toHaveCount(0);
+
+    await loginAs(page, "admin");
+    await page.goto("/admin/settings");
+    const form = page.getByRole("form", { name: "Status page visibility" });
+    await form.getByRole("radio", { name: /^Signed-in users only/ }).check();
+    const action = await captureServerAction(page, () => form.getByRole("button", { name: "Save visibility" }).click());
+
+    const refused = await replayServerAction(lead.request, action);
+    expect(refused.body).toContain("may not");
+    expect(refused.body).toContain("settings.manage");
+    const visitor = await openContext(null);
+    expect((await visitor.request.get("/api/status")).status()).toBe(200);
+
+    try {
+      const allowed = await replayServerAction(page.context().request, action);
+      expect(allowed.body).toContain("now for signed-in users only");
+      expect((await visitor.request.get("/api/status")).status()).toBe(401);
+    } finally {
+      await page.goto("/admin/settings");
+      await form.getByRole("radio", { name: /^Public/ }).check();
+      await form.getByRole("button", { name: "Save visibility" }).click();
+      await expect(form.getByRole("status")).toContainText("public");
+    }
+    expect((await visitor.request.get("/api/status")).status()).toBe(200);
+  });
+});

@@ -17,13 +17,15 @@ export function Nav({ user, pending }: { user: { name: string; role: RoleName };
     ...(can(user.role, "contacts.manage") ? [{ href: "/admin/contacts", label: "Contacts" }] : []),
     ...(can(user.role, "settings.manage") ? [{ href: "/admin/settings", label: "Settings" }] : []),
   ];
+  // An admin's many links do not fit beside the logo and the user: give them their own row.
+  const crowded = links.length > 9;
   return (
     <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur dark:border-slate-800 dark:bg-slate-950/95">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
         <Link href="/" className="text-lg font-bold tracking-tight">
           Rollcall
         </Link>
-        <nav aria-label="Main" className="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+        <nav aria-label="Main" className={`order-3 flex w-full gap-1 overflow-x-auto ${crowded ? "" : "sm:order-none sm:w-auto"}`}>
           {links.map((l) => (
             <Link key={l.href} href={l.href} className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
               {l.label}

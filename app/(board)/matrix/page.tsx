@@ -1,4 +1,7 @@
 import { requireUser } from "@/lib/auth/session";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { db } from "@/lib/db/client";
+import { escalationPath } from "@/lib/contacts/escalation-path";
 import { policyState } from "@/lib/decisions/policy-registry";
 import { formatPolicyError } from "@/lib/policy/load";
 import { describeBound } from "@/lib/policy/evaluate";
@@ -16,6 +19,10 @@ export default async function MatrixPage() {
   await requireUser();
   const state = policyState();
   const active = state.active;
+  // The path the sweeper uses: a saved one replaces the policy's (lib/contacts/escalation-path.ts).
+  const path = active ? await escalationPath() : null;
+  const ids = [...new Set(path?.steps.flatMap((s) => s.contactIds) ?? [])];
+  const names = new Map(ids.length ? (await db().contact.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((c) => [c.id, c.name]) : []);
   return (
     <div className="space-y-6">
       <div>
@@ -132,13 +139,22 @@ export default async function MatrixPage() {
               </table>
             </Card>
           )}
-          {active.policy.escalation.length > 0 && (
+          {path && path.steps.length > 0 && (
             <Card>
               <h2 className="font-semibold">Escalation path</h2>
+              <p className="text-xs text-slate-500 dark:text-slate-400">
+                {path.source === "saved" ? (
+                  <>In use: version {path.version} saved in the app (it replaces this policy&apos;s path; administrators edit it at Contacts).</>
+                ) : (
+                  <>In use: this policy&apos;s path.</>
+                )}
+              </p>
               <ol className="mt-2 space-y-1 text-sm">
-                {active.policy.escalation.map((e, i) => (
+                {path.steps.map((e, i) => (
                   <li key={i}>
-                    {i + 1}. {e.role} {i === 0 ? `(from ${e.afterMinutes} min)` : `(after ${e.afterMinutes} min, or the response target if later)`} {e.contact && <span className="text-slate-500">{e.contact}</span>}
+                    {i + 1}. {e.role} {i === 0 ? `(from ${e.afterMinutes} min)` : `(after ${e.afterMinutes} min, or the response target if later)`}
+                    {e.approverRole ? `, then ${ROLE_LABELS[e.approverRole]} may decide` : ""}{" "}
+                    <span className="text-slate-500">{e.contactIds.map((id) => names.get(id)).filter(Boolean).join(", ") || e.contact}</span>
                   </li>
                 ))}
               </ol>

@@ -18,6 +18,7 @@ import { RunEngine } from "./lib/runs/engine.ts";
 import { startFlagServer } from "./lib/executors/flags/server.ts";
 import { startDemo } from "./lib/demo/start-demo.ts";
 import { deliverDue } from "./lib/comms/send-message.ts";
+import { remindDueUpdates } from "./lib/comms/reminders.ts";
 
 const log = (line: string) => console.log(line);
 const fail = (line: string): never => {
@@ -136,9 +137,11 @@ async function main() {
   const engine = new RunEngine({ db: db(), log });
   await engine.start();
 
-  // Expire and escalate approval requests; every instance ticks, one sweeps at a time.
+  // Expire and escalate approval requests, and remind commanders of due stakeholder updates; every
+  // instance ticks, locks make each happen once.
   const sweeper = setInterval(() => {
     sweepApprovals().catch((err: Error) => console.error(`[approvals] sweep failed: ${err.message}`));
+    remindDueUpdates().catch((err: Error) => console.error(`[comms] update reminders failed: ${err.message}`));
   }, 15_000);
   sweeper.unref();
   // Messages go out in the background, retried with backoff; every outcome lands on the timeline.

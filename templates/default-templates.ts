@@ -3,6 +3,8 @@ import type { Template } from "../lib/comms/templates";
 // The seeds' communication templates, with their "[Placeholder]"s turned into variables.
 // Sources: seed 000 (emergency notification, rollback completion), seed 002 (internal
 // "ROLLBACK INITIATED", customer notice), seed 004 (production rollback notification).
+// "Rollback failed" is ours, in the same shape: the seeds say what to do when a rollback fails
+// (seed 004: "If automated rollback fails", manual procedure; seed 001: escalate) but give no text.
 
 export const DEFAULT_TEMPLATES: readonly Template[] = [
   {
@@ -101,6 +103,27 @@ NEXT STEPS:
 - Next update at {{ nextUpdateAt }}
 
 Point of Contact: {{ contact }}
+Incident ID: {{ key }}`,
+  },
+  {
+    name: "rollback-failed",
+    title: "Rollback failed (internal)",
+    audience: "internal",
+    subject: "❌ ROLLBACK FAILED: {{ key }} {{ title }}",
+    body: `❌ ROLLBACK FAILED — MANUAL ACTION NEEDED
+
+System: {{ services }}
+Severity: {{ severity }}
+Scope: {{ rollbackScope }} (level {{ rollbackLevel }})
+Elapsed: {{ elapsed }}
+Impact: {{ impact }}
+
+Where it stopped:
+{{ validationResults }}
+
+Current Status: {{ status }}
+Lead: {{ commander }}
+Contact: {{ contact }}
 Incident ID: {{ key }}`,
   },
 ];

@@ -62,7 +62,14 @@ function describe(e: Event): { title: string; body?: string } {
     case "service_state":
       return { title: `${str("service")} on the status page: ${str("from").replace("_", " ")} → ${str("to").replace("_", " ")}` };
     case "message_sent":
-      return { title: `Message sent to ${Array.isArray(p.channels) ? p.channels.join(", ") : ""} (${str("audience")})`, body: str("subject") };
+      return { title: `${p.automatic ? "Sent automatically (policy)" : "Message sent"} to ${Array.isArray(p.channels) ? p.channels.join(", ") : ""} (${str("audience")})`, body: str("subject") };
+    case "message_draft":
+      return {
+        title: `${str("label")}: message prepared, ready to send`,
+        body: [str("subject"), str("notSent") ? `Not sent automatically: ${str("notSent")}` : ""].filter(Boolean).join("\n"),
+      };
+    case "update_reminder":
+      return { title: "Stakeholder update due", body: `Due ${str("due").replace("T", " ").slice(0, 16)} UTC${p.intervalMinutes ? ` (every ${String(p.intervalMinutes)} min)` : ""}: post a status page update or send a message.` };
     case "message_delivery":
       return {
         title: `${str("channel")}: ${str("status") === "delivered" ? "delivered" : str("status") === "given_up" ? "GAVE UP delivering" : `delivery failed (attempt ${String(p.attempt)}), retrying`}`,

@@ -39,6 +39,13 @@ export function LiveProvider({ children }: { children: React.ReactNode }) {
       refresh();
     });
     s.on("service:changed", refresh);
+    // The layout shows due updates from the server; the event re-reads it and rings once.
+    s.on("update:due", (e) => {
+      refresh();
+      if (typeof Notification !== "undefined" && Notification.permission === "granted") {
+        new Notification(`Stakeholder update due: ${e.incidentKey}`, { body: `${e.severity} · ${e.title}`, tag: `update-due-${e.incidentKey}-${e.due}` });
+      }
+    });
     s.on("run:changed", refresh);
     s.on("approval:changed", (e) => {
       refresh();

@@ -19,6 +19,11 @@ export type QueueMessageInput = {
   body: string;
   createdById?: string | null;
   channelIds: string[];
+  /** A rollback message: what prepared it (one per run and trigger). */
+  trigger?: string | null;
+  runId?: string | null;
+  /** Send this draft: the draft row becomes the message (with the text as given here). */
+  draftId?: string | null;
 };
 
 /**
@@ -44,19 +49,30 @@ async function queueIn(client: Tx, input: QueueMessageInput, now: Date) {
   });
   if (tooLong.length) throw new AppError("VALIDATION", tooLong.join("; "), { body: tooLong });
 
-  const message = await client.message.create({
-    data: {
-      incidentId: input.incidentId ?? null,
-      templateName: input.templateName ?? null,
-      audience: input.audience,
-      subject: input.subject,
-      body: input.body,
-      createdById: input.createdById ?? null,
-      createdAt: now,
-      deliveries: { create: ids.map((channelId) => ({ channelId, nextAttemptAt: now, createdAt: now })) },
-    },
-    select: { id: true, deliveries: { select: { id: true, channelId: true } } },
-  });
+  const deliveries = { create: ids.map((channelId) => ({ channelId, nextAttemptAt: now, createdAt: now })) };
+  const select = { id: true, deliveries: { select: { id: true, channelId: true } } } as const;
+  const message = input.draftId
+    ? await client.message.update({
+        where: { id: input.draftId },
+        data: { subject: input.subject, body: input.body, status: "queued", sentAt: now, createdById: input.createdById ?? null, deliveries },
+        select,
+      })
+    : await client.message.create({
+        data: {
+          incidentId: input.incidentId ?? null,
+          templateName: input.templateName ?? null,
+          audience: input.audience,
+          subject: input.subject,
+          body: input.body,
+          trigger: input.trigger ?? null,
+          runId: input.runId ?? null,
+          sentAt: now,
+          createdById: input.createdById ?? null,
+          createdAt: now,
+          deliveries,
+        },
+        select,
+      });
   return { messageId: message.id, deliveries: message.deliveries.map((d) => ({ deliveryId: d.id, channelId: d.channelId })) };
 }
 

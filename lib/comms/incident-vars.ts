@@ -1,4 +1,4 @@
-import { db } from "../db/client.ts";
+import { db, type Db, type Tx } from "../db/client.ts";
 import type { TemplateVars } from "./variables.ts";
 import { nextUpdateDue } from "../status/cadence.ts";
 
@@ -7,9 +7,9 @@ function minutes(ms: number) {
   return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** Template variables filled from the live incident, now. */
-export async function incidentVars(key: string, now = new Date()): Promise<TemplateVars | null> {
-  const i = await db().incident.findUnique({
+/** Template variables filled from the live incident, now (inside the caller's transaction if given). */
+export async function incidentVars(key: string, now = new Date(), client: Db | Tx = db()): Promise<TemplateVars | null> {
+  const i = await client.incident.findUnique({
     where: { key },
     select: {
       key: true, title: true, severity: true, trigger: true, status: true, detectedAt: true, decision: true,

@@ -71,13 +71,14 @@ describe("renderTemplate", () => {
 });
 
 describe("default templates", () => {
-  it("ships the five seed templates with audiences", () => {
+  it("ships the five seed templates with audiences, and the rollback-failed draft", () => {
     expect(DEFAULT_TEMPLATES.map((t) => [t.name, t.audience])).toEqual([
       ["emergency-notification", "stakeholders"],
       ["rollback-completion", "stakeholders"],
       ["rollback-initiated", "internal"],
       ["customer-notice", "customers"],
       ["production-rollback-notification", "stakeholders"],
+      ["rollback-failed", "internal"],
     ]);
   });
 

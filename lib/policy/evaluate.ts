@@ -30,6 +30,8 @@ export type Decision = {
   autoRollback: "yes" | "no" | "conditional" | null;
   /** How often stakeholders get an update at this severity (the communication cadence). */
   updateIntervalMinutes: number | null;
+  /** Whether rollback messages go out without a click at this severity, and where. */
+  messages: { autoSend: boolean; channels: string[] } | null;
   runbook: string | null;
   reasons: Reason[];
   pending: Pending[];
@@ -148,6 +150,7 @@ export function evaluate({ policy, version }: LoadedPolicy, facts: Facts, now: D
     initiators: defaults?.initiators ?? [],
     autoRollback: decisive?.then.autoRollback ?? defaults?.autoRollback ?? null,
     updateIntervalMinutes: defaults?.updateIntervalMinutes ?? null,
+    messages: defaults?.messages ?? null,
     runbook: decisive?.then.runbook ?? null,
     reasons,
     pending,
@@ -172,5 +175,6 @@ export function withSeverity({ policy }: LoadedPolicy, d: Decision, severity: Se
     initiators: row.initiators,
     autoRollback: row.autoRollback,
     updateIntervalMinutes: row.updateIntervalMinutes,
+    messages: row.messages,
   };
 }

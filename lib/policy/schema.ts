@@ -91,6 +91,14 @@ export const ZPolicy = z
             initiators: z.array(z.enum(POLICY_ROLES)).min(1),
             autoRollback: z.enum(["yes", "no", "conditional"]).default("no"),
             updateIntervalMinutes: minutes.default(30),
+            /**
+             * Messages prepared when a live rollback starts, completes or fails: sent at once to these
+             * channels (by name) when autoSend is true, otherwise kept as drafts with them ticked.
+             */
+            messages: z
+              .object({ autoSend: z.boolean().default(false), channels: z.array(z.string().min(1)).default([]) })
+              .strict()
+              .default({ autoSend: false, channels: [] }),
           })
           .strict(),
       )

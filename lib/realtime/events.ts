@@ -30,6 +30,9 @@ export type RunChanged = {
   at: string;
 };
 
+/** A stakeholder update is due: sent to the incident's commander only. */
+export type UpdateDue = { incidentKey: string; title: string; severity: string; due: string };
+
 /** The only event of the public namespace: something on the status page changed. No details. */
 export type PublicStatusChanged = { at: string };
 
@@ -39,6 +42,7 @@ export type ServerToClientEvents = {
   "approval:changed": (e: ApprovalChanged) => void;
   "incident:changed": (e: IncidentChanged) => void;
   "service:changed": (e: { id: string; at: string }) => void;
+  "update:due": (e: UpdateDue) => void;
   "session:ended": (e: { reason: string }) => void;
 };
 

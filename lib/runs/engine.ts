@@ -10,6 +10,7 @@ import { LogBuffer } from "./log-buffer.ts";
 import { runStep, type StepOutcome } from "./run-step.ts";
 import type { LogRow } from "./log-buffer.ts";
 import { onWake } from "./wake.ts";
+import { prepareRollbackDraft } from "../comms/drafts.ts";
 
 type Options = {
   db: Db;
@@ -403,6 +404,11 @@ export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, in
       else if (status === "failed" && !step.continueOnFailure && step.mode !== "dry_run") runUpdate = { status: "paused", pauseReason: `Step ${step.index + 1} “${step.title}” failed${outcome.error ? `: ${outcome.error}` : ""}. Retry, skip or abort.` };
     }
     if (runUpdate) await tx.run.update({ where: { id: step.runId }, data: runUpdate });
+    // A live rollback stopped by a failed step: the "rollback failed" message is prepared now, not
+    // when someone finally aborts it.
+    if (runUpdate && status === "failed" && step.mode === "live" && cur.run.incidentId) {
+      await prepareRollbackDraft(tx, { incidentId: cur.run.incidentId, runId: step.runId, trigger: "rollback_failed", now });
+    }
     const finished = await maybeFinishRun(tx, step.runId, now);
     return { status: retry ? "retrying" : status, finished, incidentId: cur.run.incidentId };
   });
@@ -436,6 +442,9 @@ export async function maybeFinishRun(tx: Prisma.TransactionClient, runId: string
         payload: { from: "rolling_back", to: "monitoring", note: `${run.runbookTitle} completed and validated` },
         action: "incident.status", before: { status: "rolling_back" }, after: { status: "monitoring", rollbackCompletedAt: now },
       });
+    }
+    if (run.mode === "live") {
+      await prepareRollbackDraft(tx, { incidentId: run.incidentId, runId, trigger: status === "succeeded" ? "rollback_completed" : "rollback_failed", now });
     }
   }
   return status;

@@ -9,6 +9,7 @@ import { SECTIONS } from "../runbooks/schema.ts";
 import { findRunbook } from "./runbook-registry.ts";
 import { publishRun } from "./engine.ts";
 import { wakeEngines } from "./wake.ts";
+import { prepareRollbackDraft } from "../comms/drafts.ts";
 import { ZStartRun } from "./schemas.ts";
 
 /**
@@ -91,6 +92,8 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
       action: "run.start",
       after: { runId: run.id, runbook: rb.name, version: loaded.version, mode, requestId },
     });
+    // The stakeholders' notice is prepared with the run (sent at once if the severity's policy says so).
+    if (mode === "live") await prepareRollbackDraft(tx, { incidentId: inc.id, runId: run.id, trigger: "rollback_started", now: new Date() });
     return { runId: run.id, created: true, incidentKey: inc.key };
   });
   if (out.created) {

@@ -25,6 +25,8 @@ import { toPanel } from "@/components/runs/to-panel";
 import { PublicUpdateForm, ServiceStateForm } from "@/components/status/public-status-forms";
 import { Composer } from "@/components/comms/composer";
 import { composerData } from "@/lib/comms/composer-data";
+import { incidentDrafts } from "@/lib/comms/drafts";
+import { DraftsPanel } from "@/components/comms/drafts-panel";
 
 export const dynamic = "force-dynamic";
 
@@ -50,6 +52,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const pasts = new Map(await Promise.all([...new Set(runs.map((r) => r.runbookName))].map(async (n) => [n, await pastDurationMinutes(n)] as const)));
   const now = new Date().toISOString();
   const comms = can(role, "comms.send") ? await composerData(incident.key) : null;
+  const drafts = comms ? await incidentDrafts(incident.key) : [];
   const updateDueAt = ["resolved", "closed"].includes(incident.status) ? null : updateDue(incident);
   const mayRequest =
     can(role, "rollback.request") &&
@@ -169,6 +172,12 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
               {!mayRequest && requests.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No rollback requested.</p>}
             </div>
           </Card>
+          {comms && drafts.length > 0 && (
+            <Card aria-labelledby="drafts-h">
+              <h2 id="drafts-h" className="mb-3 font-semibold">Ready to send</h2>
+              <DraftsPanel incidentKey={incident.key} drafts={drafts} channels={comms.channels} />
+            </Card>
+          )}
           {comms && (
             <Card aria-labelledby="comms-h">
               <h2 id="comms-h" className="mb-3 font-semibold">Communicate</h2>

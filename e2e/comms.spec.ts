@@ -156,6 +156,15 @@ test.describe("communications", () => {
     await expect(preview).toContainText("Bridge call led by Omar On-call");
     await page.getByRole("tab", { name: "Email" }).click();
     await expect(preview.frameLocator("iframe").locator("body")).toContainText("Bridge call led by Omar On-call");
+
+    // A real open incident's values instead of the samples; what was typed stays.
+    const sources = page.getByLabel("Values from");
+    const incident = (await sources.locator("option").nth(1).getAttribute("value"))!;
+    expect(incident).toMatch(/^INC-/);
+    await sources.selectOption(incident);
+    await expect(page).toHaveURL(new RegExp(`incident=${incident}`));
+    await expect(preview.frameLocator("iframe").locator("body")).toContainText(`ROLLBACK INITIATED: ${incident}`);
+    await expect(body).toHaveValue(/Bridge call led by \{\{ commander \}\}/);
     await form.getByRole("button", { name: "Save as new version" }).click();
     await expect(page.getByRole("status").filter({ hasText: `Saved rollback-initiated as version ${nextVersion}.` })).toBeVisible();
     await expect(version).toHaveText(`version ${nextVersion}`);

@@ -28,8 +28,9 @@ test.describe("status page visibility", () => {
       await setVisibility(page, "Signed-in users only");
       await page.reload();
       await expect(page.getByTestId("status-visibility")).toHaveText("signed-in users only");
-      // The open status page of a signed-out visitor loses its live socket at once.
-      await expect(watching.page.getByTestId("public-live")).toHaveAttribute("data-status", "offline");
+      // The open status page of a signed-out visitor loses its socket at once and goes to the login page.
+      await expect(watching.page).toHaveURL(/\/login\?callbackUrl=%2Fstatus$/);
+      await expect(watching.page.getByRole("heading", { name: "Service status" })).toHaveCount(0);
 
       const visitor = await openContext(null);
       await visitor.page.goto("/status");

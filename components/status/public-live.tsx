@@ -13,7 +13,15 @@ export function PublicLive() {
       setLive(true);
       router.refresh();
     });
-    s.on("disconnect", () => setLive(false));
+    // Dropped by the server or refused: the page may have become sign-in only, and re-reading it
+    // then sends a signed-out visitor to the login page.
+    s.on("disconnect", (reason) => {
+      setLive(false);
+      if (reason === "io server disconnect") router.refresh();
+    });
+    s.on("connect_error", () => {
+      if (!s.active) router.refresh();
+    });
     s.on("status:changed", () => router.refresh());
     return () => {
       s.disconnect();

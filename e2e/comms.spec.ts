@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import {
@@ -14,50 +12,23 @@ import {
   test,
   uid,
 } from "./fixtures";
+import { addSlackChannel, startSlackReceiver, type SlackReceiver } from "./slack-receiver";
 
-// A local stand-in for a Slack incoming webhook: records every request the server sends it.
-type Received = { path: string; contentType: string; body: string };
-const received: Received[] = [];
-let receiver: Server;
-let hookUrl: string;
+let slack: SlackReceiver;
 
 test.beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      received.push({ path: req.url ?? "", contentType: String(req.headers["content-type"] ?? ""), body });
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/services/T000/B000`;
+  slack = await startSlackReceiver();
 });
 test.afterAll(async () => {
-  await new Promise((r) => receiver.close(r));
+  await slack.close();
 });
-
-/** Adds a Slack channel through the admin page as whoever `page` is (an admin). */
-async function addSlackChannel(page: Page, name: string, secretPath: string) {
-  await page.goto("/admin/channels");
-  const form = page.getByRole("form", { name: "Add channel" });
-  await form.getByLabel("Name").fill(name);
-  await form.getByLabel("Kind").selectOption("slack");
-  await form.getByLabel("Webhook URL (secret)").fill(`${hookUrl}/${secretPath}`);
-  await form.getByRole("button", { name: "Add channel" }).click();
-  await expect(form.getByRole("status")).toContainText("Channel added.");
-  const listed = page.getByRole("list", { name: "Channels" }).getByRole("listitem").filter({ hasText: name });
-  await expect(listed).toBeVisible();
-  // The webhook URL is a secret: the page shows it masked.
-  await expect(listed).not.toContainText(secretPath);
-}
 
 test.describe("communications", () => {
   test("a commander previews the emergency notification per channel and sends it to Slack; the delivery appears on the timeline live", async ({ page, loginAs, openContext }) => {
     const channel = `#incidents-${uid()}`;
     const secret = `SECRET${uid()}`;
     const admin = await openContext("admin");
-    await addSlackChannel(admin.page, channel, secret);
+    await addSlackChannel(admin.page, slack.url, channel, secret);
 
     await loginAs(page, "oncall");
     const title = `Checkout <errors> & timeouts ${uid()}`;
@@ -103,8 +74,8 @@ test.describe("communications", () => {
     await expect(composer.getByRole("status")).toHaveText("Queued: deliveries appear on the timeline.");
 
     // The receiver really got it, as Slack would: JSON with mrkdwn text naming the incident.
-    await expect.poll(() => received.filter((r) => r.path.endsWith(secret)).length, { timeout: 20_000 }).toBe(1);
-    const got = received.find((r) => r.path.endsWith(secret))!;
+    await expect.poll(() => slack.received.filter((r) => r.path.endsWith(secret)).length, { timeout: 20_000 }).toBe(1);
+    const got = slack.received.find((r) => r.path.endsWith(secret))!;
     expect(got.contentType).toContain("application/json");
     const payload = JSON.parse(got.body) as { text: string; mrkdwn: boolean };
     expect(payload.mrkdwn).toBe(true);
@@ -284,7 +255,7 @@ test.describe("communications screenshots", () => {
         if (!channel) {
           channel = `#screens-${uid()}`;
           const admin = await openContext("admin");
-          await addSlackChannel(admin.page, channel, `S${uid()}`);
+          await addSlackChannel(admin.page, slack.url, channel, `S${uid()}`);
         }
         const { page } = await openContext("oncall", { viewport, colorScheme });
         if (!incidentKey) {

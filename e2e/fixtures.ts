@@ -184,3 +184,13 @@ export async function bodyBrightness(page: Page): Promise<number> {
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   });
 }
+
+/** Labels find their control by id: two controls with one id leave the second unlabelled. */
+export async function expectUniqueIds(page: Page) {
+  const dupes = await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  expect(dupes, "element ids used more than once").toEqual([]);
+}

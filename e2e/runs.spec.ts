@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
-import { captureServerAction, declareIncident, expect, expectLive, expectNotReloaded, markDocument, replayServerAction, test, uid } from "./fixtures";
+import { captureServerAction, declareIncident, expect, expectUniqueIds, expectLive, expectNotReloaded, markDocument, replayServerAction, test, uid } from "./fixtures";
+import { CHECKLIST, RUN_TIMEOUT, declareDemo, runPanels, startDemoRollback } from "./demo";
 
 // Runbook runs end to end on the quick start's demo: server.ts (DEMO=1) starts a demo service
 // (v2 deployed: /health fails 3 requests in 5) and the built-in flag store, and the demo data's
@@ -19,43 +20,13 @@ const DEMO_STEPS = [
   "Post-rollback checklist",
 ] as const;
 
-const CHECKLIST = [
-  "User authentication works",
-  "Critical business functions operational",
-  "Data integrity confirmed",
-  "Performance within acceptable limits",
-  "Monitoring systems operational",
-  "Backup systems functional",
-] as const;
-
-// A live run takes a few seconds (a deploy through a child process, five health checks 0.5 s apart).
-const RUN_TIMEOUT = 45_000;
 
 const header = (page: Page) => page.getByRole("main").locator("header").first();
 const timeline = (page: Page) => page.getByRole("list", { name: "Timeline" });
-const runPanels = (page: Page) => page.getByTestId("run-panel");
 const steps = (panel: Locator) => panel.getByRole("list", { name: "Steps" }).locator("li[data-step-status]");
 const step = (panel: Locator, title: string) => steps(panel).filter({ hasText: `. ${title}` });
 const OPERATE_BUTTONS = ["Abort run", "Confirm step", "Retry step", "Skip step", "Start run"] as const;
 
-async function declareDemo(page: Page, title: string): Promise<string> {
-  return declareIncident(page, {
-    title,
-    severity: "HIGH",
-    trigger: "Checkout answers 503 to 3 requests in 5 since v2",
-    services: ["Demo Checkout"],
-    summary: "The demo service's v2 is failing; rolling back to v1.",
-  });
-}
-
-/** The oncall starts the rollback from the Rollback card; HIGH needs no approval, the run starts itself. */
-async function startDemoRollback(page: Page, reason = "v2 fails 3 of 5 checkouts; v1 was healthy") {
-  const form = page.getByRole("form", { name: "Request rollback" });
-  await expect(form.getByLabel("Runbook")).toHaveValue("demo-service");
-  await expect(form.getByLabel("Roll back to")).toHaveValue("v1");
-  await form.getByLabel("Reason").fill(reason);
-  await form.getByRole("button", { name: "Start rollback now", exact: true }).click();
-}
 
 async function expectPausedAtChecklist(panel: Locator) {
   await expect(panel).toHaveAttribute("data-status", "paused", { timeout: RUN_TIMEOUT });
@@ -115,15 +86,6 @@ async function recordedRunStates(page: Page): Promise<{ status: string; steps: s
   });
 }
 
-/** Labels find their control by id: two controls with one id leave the second unlabelled. */
-async function expectUniqueIds(page: Page) {
-  const dupes = await page.evaluate(() => {
-    const seen = new Map<string, number>();
-    for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
-    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
-  });
-  expect(dupes, "element ids used more than once").toEqual([]);
-}
 
 async function expectNoOperateControls(page: Page) {
   for (const name of OPERATE_BUTTONS) await expect(page.getByRole("button", { name })).toHaveCount(0);

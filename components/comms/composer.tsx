@@ -85,11 +85,12 @@ function ComposerForm({
           ))}
         </Select>
       </label>
-      <Field label="Subject" name="subject" error={e.subject}>
-        <TextInput name="subject" value={subject} onChange={(ev) => setSubject(ev.target.value)} error={e.subject} />
+      {/* Own ids: drafts and the status page form on the same page have a subject and body too. */}
+      <Field label="Subject" name="composer-subject" error={e.subject}>
+        <TextInput id="composer-subject" name="subject" value={subject} onChange={(ev) => setSubject(ev.target.value)} error={e.subject} />
       </Field>
-      <Field label="Message" name="body" error={e.body}>
-        <TextArea name="body" rows={8} value={body} onChange={(ev) => setBody(ev.target.value)} error={e.body} className={`${inputClass} font-mono`} />
+      <Field label="Message" name="composer-body" error={e.body}>
+        <TextArea id="composer-body" name="body" rows={8} value={body} onChange={(ev) => setBody(ev.target.value)} error={e.body} className={`${inputClass} font-mono`} />
       </Field>
       <fieldset>
         <legend className="text-sm font-medium">Channels</legend>

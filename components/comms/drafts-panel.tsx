@@ -43,16 +43,15 @@ function DraftCard({ incidentKey, draft, channels }: { incidentKey: string; draf
       <form action={send} className="mt-2 space-y-3" aria-label={`Send draft: ${draft.label}`}>
         <input type="hidden" name="key" value={incidentKey} />
         <input type="hidden" name="messageId" value={draft.id} />
-        <Field label="Subject" name="subject" error={e.subject}>
-          <TextInput name="subject" value={subject} onChange={(ev) => setSubject(ev.target.value)} error={e.subject} />
+        <Field label="Subject" name={`draft-${draft.id}-subject`} error={e.subject}>
+          <TextInput id={`draft-${draft.id}-subject`} name="subject" value={subject} onChange={(ev) => setSubject(ev.target.value)} error={e.subject} />
         </Field>
         <details>
           <summary className="min-h-11 cursor-pointer py-2 text-sm underline">Read or edit the message</summary>
-          <Field label="Message" name="body" error={e.body}>
-            <TextArea name="body" rows={10} value={body} onChange={(ev) => setBody(ev.target.value)} error={e.body} className={`${inputClass} font-mono`} />
+          <Field label="Message" name={`draft-${draft.id}-body`} error={e.body}>
+            <TextArea id={`draft-${draft.id}-body`} name="body" rows={10} value={body} onChange={(ev) => setBody(ev.target.value)} error={e.body} className={`${inputClass} font-mono`} />
           </Field>
         </details>
-        {/* The body travels with the form whether or not the editor is open. */}
         <fieldset>
           <legend className="text-sm font-medium">Channels</legend>
           {channels.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No channels yet: an administrator adds them under Channels.</p>}

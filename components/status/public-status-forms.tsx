@@ -27,8 +27,8 @@ export function PublicUpdateForm({ incidentKey, publicTitle, showProgress }: { i
           ))}
         </Select>
       </Field>
-      <Field label="Update for the status page" name="body" error={e.body}>
-        <TextArea name="body" rows={3} defaultValue={String(v.body ?? "")} error={e.body} />
+      <Field label="Update for the status page" name="public-body" error={e.body}>
+        <TextArea id="public-body" name="body" rows={3} defaultValue={String(v.body ?? "")} error={e.body} />
       </Field>
       <label className="flex min-h-11 items-center gap-3 text-sm">
         <input type="checkbox" name="showProgress" value="on" defaultChecked={showProgress} className="h-5 w-5" />

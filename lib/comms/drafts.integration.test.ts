@@ -130,9 +130,12 @@ describe("sending and discarding a draft", () => {
     await waitForRun(db, r.runId, ["succeeded"]);
     const [started] = await draftsOf(r.key);
     const before = received.length;
-    await sendDraft({ ctx: oncall, input: { key: r.key, messageId: started!.id, subject: started!.subject, body: `${started!.body}\nEdited by the commander.`, channelIds: [slackId] } });
+    await sendDraft({ ctx: oncall, input: { key: r.key, messageId: started!.id, subject: started!.subject, body: `${started!.body}\r\nEdited by the commander.`, channelIds: [slackId] } });
     const sent = (await draftsOf(r.key)).find((m) => m.id === started!.id)!;
     expect(sent.status).toBe("queued");
+    // A browser's CRLF is stored (and counted against limits) as the LF that is sent.
+    expect(sent.body.endsWith("\nEdited by the commander.")).toBe(true);
+    expect(sent.body).not.toContain("\r");
     expect(sent.sentAt).not.toBeNull();
     await deliverDue();
     const got = received.slice(before);

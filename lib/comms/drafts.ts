@@ -8,6 +8,7 @@ import { recordIncidentChange } from "../incidents/record.ts";
 import { publish } from "../realtime/publish.ts";
 import { rooms } from "../realtime/events.ts";
 import { queueMessage } from "./deliver.ts";
+import { ZMessageBody } from "./send-message.ts";
 import { incidentVars } from "./incident-vars.ts";
 import { commsKey } from "./key.ts";
 import { renderMessage, type Audience } from "./templates.ts";
@@ -104,7 +105,7 @@ export const ZSendDraft = z.object({
   key: z.string().max(40),
   messageId: z.uuid("That draft does not exist."),
   subject: z.string().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
-  body: z.string().trim().min(10, "Write the message (at least 10 characters).").max(100_000),
+  body: ZMessageBody,
   channelIds: z.array(z.uuid()).min(1, "Choose at least one channel."),
 });
 

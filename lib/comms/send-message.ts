@@ -13,12 +13,15 @@ import { AUDIENCES } from "./templates.ts";
 import { createChannel } from "./channel-store.ts";
 import { commsKey } from "./key.ts";
 
+// Browsers submit a text area's line breaks as CRLF; channels' limits count what we send (LF).
+export const ZMessageBody = z.string().trim().min(10, "Write the message (at least 10 characters).").max(100_000).transform((s) => s.replace(/\r\n?/g, "\n"));
+
 export const ZSendMessage = z.object({
   key: z.string().max(40),
   templateName: z.string().max(100).default(""),
   audience: z.enum(AUDIENCES as ["internal", "stakeholders", "customers"], "Choose an audience."),
   subject: z.string().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
-  body: z.string().trim().min(10, "Write the message (at least 10 characters).").max(100_000),
+  body: ZMessageBody,
   channelIds: z.array(z.uuid()).min(1, "Choose at least one channel."),
 });
 

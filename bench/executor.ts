@@ -29,7 +29,8 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createDb, db, type Db } from "../lib/db/client.ts";
+import type { Pool, QueryConfig } from "pg";
+import { createDb, db, poolOf, type Db } from "../lib/db/client.ts";
 import { setEnv } from "../lib/env.ts";
 import type { Ctx } from "../lib/auth/actor.ts";
 import { createIncident } from "../lib/incidents/create-incident.ts";
@@ -73,18 +74,31 @@ function runbookYaml(name: string, steps: number): string {
 // ---------------------------------------------------------------- instrumentation
 type Op = { key: string; ms: number; rows: number | null };
 
-/** Which of the engine's raw statements this is: the claim, the one-statement finish, the settled-run check. */
+/** Which of the engine's Prisma raw statements this is (the claim and finish go through the pool). */
 function rawKind(args: unknown): string {
-  const text = JSON.stringify(args ?? "");
-  if (text.includes('insert into \\"StepLog\\"')) return "raw.finish";
-  if (text.includes("for update of s skip locked")) return "raw.claim";
-  if (text.includes('for update')) return "raw.lockRun";
-  return "raw.other";
+  return JSON.stringify(args ?? "").includes("for update") ? "raw.lockRun" : "raw.other";
 }
-const ops: Op[] = [];
+
+/** The engine's pool, its prepared claim and finish statements timed like the Prisma queries. */
+function timedPool(pool: Pool): Pool {
+  return new Proxy(pool, {
+    get(target, prop) {
+      if (prop === "query") {
+        return async (cfg: QueryConfig) => {
+          const s = performance.now();
+          const r = await target.query(cfg);
+          ops.push({ key: cfg.name === "rollcall_claim_v1" ? "raw.claim" : cfg.name === "rollcall_finish_succeeded_v1" ? "raw.finish" : `pool.${cfg.name ?? "query"}`, ms: performance.now() - s, rows: r.rows.length });
+          return r;
+        };
+      }
+      const v: unknown = Reflect.get(target, prop);
+      return typeof v === "function" ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}const ops: Op[] = [];
 
 /** The engine's client: every query timed by kind; `$transaction` (finishStep) timed as a whole. */
-function instrumentedDb(url: string): { client: Db; base: Db } {
+function instrumentedDb(url: string): { client: Db; base: Db; pool: Pool } {
   const base = createDb(url);
   const ext = base.$extends({
     query: {
@@ -112,7 +126,7 @@ function instrumentedDb(url: string): { client: Db; base: Db } {
       return typeof v === "function" ? (v as (...x: unknown[]) => unknown).bind(target) : v;
     },
   });
-  return { client, base };
+  return { client, base, pool: timedPool(poolOf(base)!) };
 }
 
 /** Run events, as the engine publishes them, received by a stand-in io (no sockets involved). */
@@ -209,8 +223,8 @@ async function processMs(runId: string): Promise<number> {
 /** Each kind of query the engine sent during a run: how many, median and p95 ms. */
 function queryTable(run: RunTiming) {
   const label = (o: Op) =>
-    o.key === "raw.claim" ? (o.rows ? "claim: one UPDATE … SKIP LOCKED … RETURNING the step, got one" : "claim: same statement, nothing claimable")
-      : o.key === "raw.finish" ? "finish: one statement (step record + log tail + what is left of the run)"
+    o.key === "raw.claim" ? (o.rows ? "claim: one prepared UPDATE … SKIP LOCKED … RETURNING the steps, got some" : "claim: same statement, nothing claimable")
+      : o.key === "raw.finish" ? "finish: one prepared statement (step record + log tail + what is left + the next step's claim)"
         : o.key === "$transaction" ? "interactive transaction (end of the run)"
           : o.key;
   const groups = new Map<string, number[]>();
@@ -258,9 +272,9 @@ async function breakdown(run: RunTiming): Promise<Breakdown> {
   const rows: [string, number, number][] = [
     [`startRun(): load + validate the runbook, insert run and ${n} StepRun rows (once, spread over the steps)`, perStep.startRun, 1],
     [`between steps, besides the claim: the finished step's promise settling, tick() scheduling`, perStep.between, n],
-    [`claim: one statement (UPDATE … SKIP LOCKED … RETURNING everything the step needs)`, perStep.claim, count(claimHit)],
+    [`claim by the timer or on start: one prepared statement (the chain below claims every other step)`, perStep.claim, count(claimHit)],
     [`process: spawn → exit of "true" as the shell executor recorded it (output.durationMs)`, perStep.process, n],
-    [`finish: one statement per step (+ ${count(tx)} transaction(s) ending the run, ${count(flush)} log write(s) while running)`, perStep.finish, count(finish) + count(tx) + count(flush) + count(recount)],
+    [`finish: one prepared statement per step, recording it and claiming the next (+ ${count(tx)} transaction(s) ending the run, ${count(flush)} log write(s) while running)`, perStep.finish, count(finish) + count(tx) + count(flush) + count(recount)],
     [`rest of a step: render + executor JS, pipe close wait, publish (busy − process − finish)`, perStep.other, n],
     [`(concurrent, not in the sum) empty claims by timer ticks while a step runs`, sum(claimEmpty) / n, count(claimEmpty)],
     [`(concurrent, not in the sum) heartbeat + recover queries`, sum(heartbeat) / n, count(heartbeat)],
@@ -291,9 +305,9 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   say(`machine: ${machine.cpu} × ${machine.cpus}, load average ${machine.load}`);
 
   // One engine for the judged rounds, configured as server.ts configures it.
-  const { client, base } = instrumentedDb(url);
+  const { client, base, pool } = instrumentedDb(url);
   onCleanup(() => base.$disconnect());
-  let engine = new RunEngine({ db: client, tickMs: TICK_MS });
+  let engine = new RunEngine({ db: client, pool, tickMs: TICK_MS });
   onCleanup(() => engine.stop());
   await engine.start();
 
@@ -326,7 +340,7 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   // Not judged: the same run with a 10 ms timer. It claims nothing while a step runs (the next step
   // is claimed when one finishes) but each empty claim is a query competing for the same CPU.
   if (timeLeft() > 1.5 * median(runs.map((r) => r.totalMs)) + 20_000) {
-    engine = new RunEngine({ db: client, tickMs: FAST_TICK_MS });
+    engine = new RunEngine({ db: client, pool, tickMs: FAST_TICK_MS });
     await engine.start();
     await engineRun(ctx, inc.key, "bench-noop-warmup");
     const plainFast = await plainLoop(STEPS);

@@ -1,10 +1,23 @@
+import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
 import { env } from "../env.ts";
 
+// The pg pool under each client, for the few hot statements that run as named prepared statements
+// (the run engine's claim and finish); the client ends it on $disconnect.
+const pools = new WeakMap<object, pg.Pool>();
+
 function create(url: string) {
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
-  return new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const client = new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
+  pools.set(client, pool);
+  return client;
+}
+
+/** The pool under a client made by db() or createDb() (not under a `$extends` copy of it). */
+export function poolOf(client: object): pg.Pool | null {
+  return pools.get(client) ?? null;
 }
 
 export type Db = ReturnType<typeof create>;

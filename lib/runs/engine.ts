@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import type { Db } from "../db/client.ts";
+import type { Pool } from "pg";
+import { poolOf, type Db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { SYSTEM } from "../auth/actor.ts";
 import { publish, publishPublic } from "../realtime/publish.ts";
@@ -14,6 +15,8 @@ import { prepareRollbackDraft } from "../comms/drafts.ts";
 
 type Options = {
   db: Db;
+  /** The pg pool for the hot statements; by default the one under `db` (a client from db()/createDb()). */
+  pool?: Pool;
   /** Claims older than this without a heartbeat belong to a dead instance. */
   staleAfterMs?: number;
   tickMs?: number;
@@ -42,6 +45,75 @@ type Claimed = {
   incidentKey: string | null;
 };
 
+// The engine's two hot statements run as named prepared statements on the client's pg pool: planned
+// once per connection, no query-engine layer in between (bench/README.md, executor overhead).
+
+const CLAIM_SQL = `
+  with front as materialized (
+    -- Per running run, the first step not yet settled: only it (or its parallel group) may start.
+    -- Materialized: inlined, the min() would be computed again for every pending step.
+    select r."id", r."createdAt", r."mode",
+      (select min(p."index") from "StepRun" p where p."runId" = r."id" and p."status" not in ('succeeded', 'skipped', 'failed')) as "m"
+    from "Run" r where r."status" = 'running'
+  ), next as (
+    select s."id" from front f join "StepRun" s on s."runId" = f."id" and s."index" >= f."m"
+    where s."status" = 'pending' and (s."notBefore" is null or s."notBefore" <= now())
+      and (s."index" = f."m" or (s."parallelGroup" is not null and not exists (
+        select 1 from "StepRun" p where p."runId" = s."runId" and p."index" >= f."m" and p."index" < s."index"
+          and p."status" not in ('succeeded', 'skipped', 'failed') and p."parallelGroup" is distinct from s."parallelGroup")))
+      and (f."mode" = 'dry_run' or not exists (
+        select 1 from "StepRun" x where x."runId" = s."runId" and x."index" < s."index"
+          and x."status" = 'failed' and x."continueOnFailure" = false))
+    order by f."createdAt", s."index"
+    for update of s skip locked
+    limit $2::int
+  )
+  update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = $1::text,
+    "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
+  from next, "Run" r left join "Incident" i on i."id" = r."incidentId"
+  where t."id" = next."id" and r."id" = t."runId"
+  returning t."id", t."runId", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
+    t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup",
+    r."mode"::text as "mode", r."params" as "runParams", i."key" as "incidentKey"
+`;
+
+// The open statuses (OPEN_STEP) are spelled out: a prepared statement's text is fixed.
+const FINISH_SUCCEEDED_SQL = `
+  with cur as (
+    select s."id", r."status"::text as "runStatus" from "StepRun" s join "Run" r on r."id" = s."runId"
+    where s."id" = $1::uuid and s."status" = 'running' and s."claimedBy" = $2::text
+    for update of s
+  ), upd as (
+    update "StepRun" t set
+      "status" = (case when cur."runStatus" = 'aborted' then 'aborted' else 'succeeded' end)::"StepStatus",
+      "claimedBy" = null, "finishedAt" = $3::timestamptz, "exitCode" = $4::int, "error" = $5::text,
+      "output" = coalesce($6::jsonb, t."output")
+    from cur where t."id" = cur."id"
+    returning t."id"
+  ), logs as (
+    insert into "StepLog" ("stepRunId", "attempt", "stream", "text", "at")
+    select $1::uuid, $7::int, x."stream", x."text", x."at"
+    from jsonb_to_recordset($8::jsonb) as x("stream" text, "text" text, "at" timestamptz)
+    returning 1
+  ), nxt as (
+    select n."id" from "StepRun" n, cur
+    where $9::boolean and cur."runStatus" = 'running' and n."runId" = $10::uuid and n."index" = $11::int
+      and n."status" = 'pending' and n."parallelGroup" is null and (n."notBefore" is null or n."notBefore" <= now())
+    for update of n skip locked
+  ), claimed as (
+    update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = $2::text,
+      "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
+    from nxt where t."id" = nxt."id"
+    returning t."id", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
+      t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup"
+  )
+  select (select count(*) from upd)::int as "updated", (select "runStatus" from cur) as "runStatus",
+    (select to_jsonb(c) from claimed c) as "next",
+    o."open", o."running"
+  from (select count(*)::int as "open", (count(*) filter (where "status" = 'running'))::int as "running" from "StepRun"
+    where "runId" = $10::uuid and "id" <> $1::uuid and "status" in ('pending', 'running', 'awaiting_confirmation', 'interrupted')) o
+`;
+
 /**
  * Executes runs' steps from PostgreSQL. A step is claimed with FOR UPDATE SKIP LOCKED, so with
  * several instances on one database exactly one executes it. Claims carry the instance id and a
@@ -51,6 +123,7 @@ type Claimed = {
 export class RunEngine {
   readonly instanceId: string;
   private readonly db: Db;
+  private readonly pool: Pool;
   private readonly staleAfterMs: number;
   private readonly tickMs: number;
   private readonly heartbeatMs: number;
@@ -66,6 +139,9 @@ export class RunEngine {
 
   constructor(opts: Options) {
     this.db = opts.db;
+    const pool = opts.pool ?? poolOf(opts.db);
+    if (!pool) throw new Error("RunEngine needs a client made by db() or createDb(), or its pool");
+    this.pool = pool;
     this.staleAfterMs = opts.staleAfterMs ?? 15_000;
     this.tickMs = opts.tickMs ?? 300;
     this.heartbeatMs = opts.heartbeatMs ?? 2_000;
@@ -194,35 +270,10 @@ export class RunEngine {
    * its parallel group), marked running for this instance, returned with everything executing needs.
    */
   private async claim(limit: number): Promise<Claimed[]> {
-    const rows = await this.db.$queryRaw<Claimed[]>`
-      with front as materialized (
-        -- Per running run, the first step not yet settled: only it (or its parallel group) may start.
-        -- Materialized: inlined, the min() would be computed again for every pending step.
-        select r."id", r."createdAt", r."mode",
-          (select min(p."index") from "StepRun" p where p."runId" = r."id" and p."status" not in ('succeeded', 'skipped', 'failed')) as "m"
-        from "Run" r where r."status" = 'running'
-      ), next as (
-        select s."id" from front f join "StepRun" s on s."runId" = f."id" and s."index" >= f."m"
-        where s."status" = 'pending' and (s."notBefore" is null or s."notBefore" <= now())
-          and (s."index" = f."m" or (s."parallelGroup" is not null and not exists (
-            select 1 from "StepRun" p where p."runId" = s."runId" and p."index" >= f."m" and p."index" < s."index"
-              and p."status" not in ('succeeded', 'skipped', 'failed') and p."parallelGroup" is distinct from s."parallelGroup")))
-          and (f."mode" = 'dry_run' or not exists (
-            select 1 from "StepRun" x where x."runId" = s."runId" and x."index" < s."index"
-              and x."status" = 'failed' and x."continueOnFailure" = false))
-        order by f."createdAt", s."index"
-        for update of s skip locked
-        limit ${limit}
-      )
-      update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = ${this.instanceId},
-        "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
-      from next, "Run" r left join "Incident" i on i."id" = r."incidentId"
-      where t."id" = next."id" and r."id" = t."runId"
-      returning t."id", t."runId", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
-        t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup",
-        r."mode"::text as "mode", r."params" as "runParams", i."key" as "incidentKey"`;
+    const { rows } = await this.pool.query<Claimed>({ name: "rollcall_claim_v1", text: CLAIM_SQL, values: [this.instanceId, limit] });
     return rows.sort((a, b) => a.index - b.index);
   }
+
 
   /**
    * One place to execute: the claimed step, then (when it succeeds and the next step of its run may
@@ -266,7 +317,7 @@ export class RunEngine {
     // The log's tail is written with the outcome: one statement for a step that succeeded.
     const tail = await buffer.drain();
     try {
-      if (outcome.status === "succeeded") return await finishSucceeded(this.db, step, outcome, this.instanceId, tail, !this.stopped);
+      if (outcome.status === "succeeded") return await finishSucceeded(this.db, this.pool, step, outcome, this.instanceId, tail, !this.stopped);
       await finishStep(this.db, step, outcome, this.instanceId, tail);
     } catch (err) {
       // The claim stays "running" with a stale heartbeat: recovery marks it interrupted, never re-runs it silently.
@@ -309,44 +360,15 @@ type ChainedStep = Pick<Claimed, "id" | "index" | "title" | "executor" | "params
  * database as it was when it began, so a step of a parallel group finishing beside another counts
  * again afterwards; finishSettledRuns() in the heartbeat is the backstop for a stop in between.
  */
-export async function finishSucceeded(db: Db, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = [], chain = false): Promise<Claimed | null> {
+export async function finishSucceeded(db: Db, pool: Pool, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = [], chain = false): Promise<Claimed | null> {
   const now = new Date();
   const output = outcome.output === undefined ? null : JSON.stringify(outcome.output);
   const chainNext = chain && step.parallelGroup === null;
-  const rows = await db.$queryRaw<{ updated: number; runStatus: string | null; open: number; running: number; next: ChainedStep | null }[]>`
-    with cur as (
-      select s."id", r."status"::text as "runStatus" from "StepRun" s join "Run" r on r."id" = s."runId"
-      where s."id" = ${step.id}::uuid and s."status" = 'running' and s."claimedBy" = ${instanceId}
-      for update of s
-    ), upd as (
-      update "StepRun" t set
-        "status" = (case when cur."runStatus" = 'aborted' then 'aborted' else 'succeeded' end)::"StepStatus",
-        "claimedBy" = null, "finishedAt" = ${now}, "exitCode" = ${outcome.exitCode ?? null}, "error" = ${outcome.error ?? null},
-        "output" = coalesce(${output}::jsonb, t."output")
-      from cur where t."id" = cur."id"
-      returning t."id"
-    ), logs as (
-      insert into "StepLog" ("stepRunId", "attempt", "stream", "text", "at")
-      select ${step.id}::uuid, ${step.attempt}::int, x."stream", x."text", x."at"
-      from jsonb_to_recordset(${logsJson(logs)}::jsonb) as x("stream" text, "text" text, "at" timestamptz)
-      returning 1
-    ), nxt as (
-      select n."id" from "StepRun" n, cur
-      where ${chainNext} and cur."runStatus" = 'running' and n."runId" = ${step.runId}::uuid and n."index" = ${step.index + 1}::int
-        and n."status" = 'pending' and n."parallelGroup" is null and (n."notBefore" is null or n."notBefore" <= now())
-      for update of n skip locked
-    ), claimed as (
-      update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = ${instanceId},
-        "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
-      from nxt where t."id" = nxt."id"
-      returning t."id", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
-        t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup"
-    )
-    select (select count(*) from upd)::int as "updated", (select "runStatus" from cur) as "runStatus",
-      (select to_jsonb(c) from claimed c) as "next",
-      (select count(*) from "StepRun" o where o."runId" = ${step.runId}::uuid and o."id" <> ${step.id}::uuid
-        and o."status"::text in (${OPEN_STEP[0]}, ${OPEN_STEP[1]}, ${OPEN_STEP[2]}, ${OPEN_STEP[3]}))::int as "open",
-      (select count(*) from "StepRun" o where o."runId" = ${step.runId}::uuid and o."id" <> ${step.id}::uuid and o."status" = 'running')::int as "running"`;
+  const { rows } = await pool.query<{ updated: number; runStatus: string | null; open: number; running: number; next: ChainedStep | null }>({
+    name: "rollcall_finish_succeeded_v1",
+    text: FINISH_SUCCEEDED_SQL,
+    values: [step.id, instanceId, now, outcome.exitCode ?? null, outcome.error ?? null, output, step.attempt, logsJson(logs), chainNext, step.runId, step.index + 1],
+  });
   const r = rows[0];
   // Someone else (recovery after a stall) took the step over: their record stands, the log is kept.
   if (!r || r.updated === 0) return null;

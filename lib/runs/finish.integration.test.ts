@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
-import type { Db } from "../db/client";
+import { poolOf, type Db } from "../db/client";
 import { RunEngine } from "./engine";
 import { startRun } from "./start-run";
 import { declare, expectRunbooksLoad, logText, readRun, runbook, runbookDir, service, userCtx, waitForRun, type UserCtx } from "./testing/harness";
@@ -97,8 +97,8 @@ describe("finishing", () => {
     // The claim now belongs to someone else: the outcome of "our" execution must not land.
     await db.stepRun.update({ where: { id: step.id }, data: { status: "running", claimedBy: "someone-else", finishedAt: null } });
     const { finishSucceeded } = await import("./engine");
-    const claimed = { ...step, runId: r.runId, attempt: 1, parallelGroup: null, mode: "drill" as const, runParams: {}, incidentKey: r.key, params: step.params, phase: "step" } as unknown as Parameters<typeof finishSucceeded>[1];
-    await finishSucceeded(db, claimed, { status: "succeeded", exitCode: 0 }, engine.instanceId, [{ stream: "stdout", text: "late line\n", at: new Date() }]);
+    const claimed = { ...step, runId: r.runId, attempt: 1, parallelGroup: null, mode: "drill" as const, runParams: {}, incidentKey: r.key, params: step.params, phase: "step" } as unknown as Parameters<typeof finishSucceeded>[2];
+    await finishSucceeded(db, poolOf(db)!, claimed, { status: "succeeded", exitCode: 0 }, engine.instanceId, [{ stream: "stdout", text: "late line\n", at: new Date() }]);
     const again = await db.stepRun.findUniqueOrThrow({ where: { id: step.id }, select: { status: true, claimedBy: true } });
     expect(again).toEqual({ status: "running", claimedBy: "someone-else" });
     expect((await db.stepLog.findMany({ where: { stepRunId: step.id }, select: { text: true } })).map((l) => l.text).join("")).toContain("late line");

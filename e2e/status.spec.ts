@@ -44,6 +44,35 @@ test.describe("status page", () => {
     await svc.getByRole("button", { name: "Set" }).click();
   });
 
+  test("the composer posts the customer notice to the status page; a signed-out page shows it live; an internal template cannot go there", async ({ page, loginAs, openContext }) => {
+    const publicTitle = `Checkout hiccup ${uid()}`;
+    await loginAs(page, "oncall");
+    await declareIncident(page, { title: `Composer to status ${uid()}`, severity: "HIGH", services: ["Core API"] });
+    const visitor = await openContext(null);
+    await visitor.page.goto("/status");
+    await expect(visitor.page.getByTestId("public-live")).toHaveAttribute("data-status", "live");
+
+    const composer = page.getByRole("form", { name: "Send message" });
+    await composer.getByLabel("Template").selectOption({ label: "Rollback initiated (internal) (internal)" });
+    await composer.getByRole("checkbox", { name: /Status page/ }).check();
+    const section = composer.getByRole("region", { name: "Status page update" });
+    await expect(section.getByRole("alert")).toContainText("Only customer messages go on the public status page; this template is for internal.");
+    await expect(composer.getByRole("button", { name: "Send" })).toBeDisabled();
+
+    await composer.getByLabel("Template").selectOption({ label: "Customer notice (customers)" });
+    await composer.getByRole("checkbox", { name: /Status page/ }).check();
+    await expect(section.getByRole("alert")).toHaveCount(0);
+    await section.getByLabel("Public title").fill(publicTitle);
+    await section.getByLabel("Public status").selectOption("identified");
+    await expect(section.getByTestId("status-page-length")).toContainText("/ 2,000 characters");
+    await composer.getByRole("button", { name: "Send" }).click();
+    await expect(composer.getByRole("status")).toHaveText("Published on the status page.");
+
+    await expect(visitor.page.getByText(publicTitle)).toBeVisible({ timeout: 5_000 });
+    await expect(visitor.page.getByText("We are currently experiencing technical difficulties with our service.")).toBeVisible();
+    await expect(page.getByRole("list", { name: "Timeline" })).toContainText(`Status page update (identified): ${publicTitle}`);
+  });
+
   test("a viewer sees no publishing forms (the server-side refusal is tested in lib/status)", async ({ page, loginAs }) => {
     await loginAs(page, "viewer");
     await page.goto("/incidents/INC-2026-1");

@@ -6,6 +6,7 @@ import { CHANNEL_FORMATS, isChannelKind } from "@/lib/comms/channels/format";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, inputClass, Select, TextArea, TextInput } from "@/components/ui/field";
 import { FormatPreview, LengthMeter, lengthFor } from "./format-preview";
+import { PUBLIC_STATUSES, PUBLIC_UPDATE_LIMIT } from "@/lib/status/schemas";
 
 export type ComposerTemplate = { name: string; title: string; audience: string; subject: string; body: string };
 export type ComposerChannel = { id: string; name: string; kind: string };
@@ -15,10 +16,13 @@ export type ComposerChannel = { id: string; name: string; kind: string };
  * edit, choose channels, see how each channel will show it, send. Each channel escapes the text
  * for itself when it delivers, exactly as the preview does.
  */
-export function Composer({ incidentKey, templates, channels }: { incidentKey: string; templates: ComposerTemplate[]; channels: ComposerChannel[] }) {
+/** The status page as a channel (for those who may publish): the body becomes a public update. */
+export type ComposerStatusPage = { publicTitle: string } | null;
+
+export function Composer({ incidentKey, templates, channels, statusPage = null }: { incidentKey: string; templates: ComposerTemplate[]; channels: ComposerChannel[]; statusPage?: ComposerStatusPage }) {
   const [state, action, pending] = useActionState(sendMessageAction, initialState);
   const [name, setName] = useState(templates[0]?.name ?? "");
-  if (channels.length === 0) {
+  if (channels.length === 0 && !statusPage) {
     return <p className="text-sm text-slate-600 dark:text-slate-400">No channels yet. An administrator adds Slack, Teams, email or webhook channels under Channels.</p>;
   }
   const t = templates.find((x) => x.name === name);
@@ -29,6 +33,7 @@ export function Composer({ incidentKey, templates, channels }: { incidentKey: st
       incidentKey={incidentKey}
       templates={templates}
       channels={channels}
+      statusPage={statusPage}
       template={t}
       onTemplate={setName}
       state={state}
@@ -42,6 +47,7 @@ function ComposerForm({
   incidentKey,
   templates,
   channels,
+  statusPage,
   template,
   onTemplate,
   state,
@@ -51,6 +57,7 @@ function ComposerForm({
   incidentKey: string;
   templates: ComposerTemplate[];
   channels: ComposerChannel[];
+  statusPage: ComposerStatusPage;
   template: ComposerTemplate | undefined;
   onTemplate: (name: string) => void;
   state: ActionState;
@@ -60,7 +67,9 @@ function ComposerForm({
   const [subject, setSubject] = useState(template?.subject ?? "");
   const [body, setBody] = useState(template?.body ?? "");
   const [picked, setPicked] = useState<string[]>([]);
+  const [onStatusPage, setOnStatusPage] = useState(false);
   const e = state.ok ? {} : (state.fieldErrors ?? {});
+  const v = state.ok ? {} : (state.values ?? {});
   const message = { subject, body };
   const chosen = channels.filter((c) => picked.includes(c.id));
   const tooLong = chosen.flatMap((c) => {
@@ -68,6 +77,9 @@ function ComposerForm({
     const { problem } = lengthFor(c.kind, message);
     return problem ? [`${c.name}: ${problem}`] : [];
   });
+  // What the server enforces too: public words only, and the status page form's limit.
+  if (onStatusPage && body.length > PUBLIC_UPDATE_LIMIT) tooLong.push(`Status page: message too long (${body.length.toLocaleString("en-US")} characters; the limit is ${PUBLIC_UPDATE_LIMIT})`);
+  const notPublic = onStatusPage && template?.audience !== "customers";
 
   return (
     <form action={action} className="min-w-0 space-y-3" aria-label="Send message">
@@ -107,8 +119,40 @@ function ComposerForm({
             {c.name} <span className="text-xs text-slate-500">{c.kind}</span>
           </label>
         ))}
+        {statusPage && (
+          <label className="flex min-h-11 items-center gap-3 text-sm">
+            <input type="checkbox" name="statusPage" value="on" checked={onStatusPage} onChange={(ev) => setOnStatusPage(ev.target.checked)} className="h-5 w-5" />
+            Status page <span className="text-xs text-slate-500">public update · customer messages only</span>
+          </label>
+        )}
         {e.channelIds && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{e.channelIds.join(" ")}</p>}
+        {e.statusPage && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{e.statusPage.join(" ")}</p>}
       </fieldset>
+      {statusPage && onStatusPage && (
+        <section aria-label="Status page update" className="space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-800">
+          {notPublic && (
+            <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-400">
+              Only customer messages go on the public status page; this template is for {template?.audience ?? "no audience"}. Pick a customer template or untick the status page.
+            </p>
+          )}
+          <Field label="Public title" name="composer-public-title" error={e.publicTitle} hint="What customers read: no internal names, versions or people.">
+            <TextInput id="composer-public-title" name="publicTitle" defaultValue={String(v.publicTitle ?? statusPage.publicTitle)} error={e.publicTitle} />
+          </Field>
+          <Field label="Public status" name="composer-public-status" error={e.publicStatus}>
+            <Select id="composer-public-status" name="publicStatus" defaultValue={String(v.publicStatus ?? "investigating")}>
+              {PUBLIC_STATUSES.map((st) => (
+                <option key={st} value={st}>
+                  {st[0]!.toUpperCase() + st.slice(1)}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="status-page-length">
+            {body.length.toLocaleString("en-US")} / {PUBLIC_UPDATE_LIMIT.toLocaleString("en-US")} characters (the message only; the subject is not shown)
+          </p>
+          <FormatPreview format="plain" message={{ subject: "", body }} label="Status page preview" />
+        </section>
+      )}
       {chosen.length > 0 && (
         <section aria-label="Channel previews" className="space-y-2">
           <h3 className="text-sm font-medium">How each channel will show it</h3>
@@ -140,7 +184,7 @@ function ComposerForm({
           </ul>
         </div>
       )}
-      <Button type="submit" disabled={pending || tooLong.length > 0} className="w-full">
+      <Button type="submit" disabled={pending || tooLong.length > 0 || notPublic} className="w-full">
         {pending ? "Sending…" : "Send"}
       </Button>
     </form>

@@ -7,9 +7,11 @@ import { addChannel, sendMessage } from "./send-message.ts";
 export async function sendMessageAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const values = formValues(form);
   try {
-    await sendMessage({ ctx: await requireCtx(), input: { ...values, channelIds: form.getAll("channelIds") } });
+    const queued = await sendMessage({ ctx: await requireCtx(), input: { ...values, channelIds: form.getAll("channelIds") } });
     revalidatePath(`/incidents/${String(values.key)}`);
-    return { ok: true, message: "Queued: deliveries appear on the timeline.", at: Date.now() };
+    const onStatusPage = values.statusPage === "on";
+    const message = queued ? `Queued${onStatusPage ? " and published on the status page" : ""}: deliveries appear on the timeline.` : "Published on the status page.";
+    return { ok: true, message, at: Date.now() };
   } catch (err) {
     return errorState(err, values);
   }

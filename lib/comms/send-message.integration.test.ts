@@ -90,3 +90,50 @@ describe("sending a message from an incident", () => {
     expect(isAppError(err2) && err2.code).toBe("FORBIDDEN");
   });
 });
+
+describe("the status page as a channel", () => {
+  async function incidentWithChannel() {
+    const svc = await db.service.create({ data: { name: `Status ${Math.random().toString(36).slice(2, 8)}`, tier: "Critical", rtoMinutes: 5, rpoMinutes: 1, ownerTeam: "Pay" } });
+    const inc = await createIncident({ ctx: ctxs.oncall, input: { title: "Checkout errors for db-7", trigger: "manual", severity: "HIGH", serviceIds: [svc.id] } });
+    const ch = await addChannel({ ctx: ctxs.admin, input: { name: `#status-${Math.random().toString(36).slice(2, 8)}`, kind: "slack", webhookUrl: url } });
+    const t = (await composerData(inc.key))!.templates.find((x) => x.name === "customer-notice")!;
+    return { inc, ch, t };
+  }
+  const publicUpdates = (incidentId: string) => db.publicUpdate.findMany({ where: { incidentId }, select: { body: true, status: true } });
+
+  it("a customer notice goes to Slack and, as a public update under a public title, to the status page, in one go", async () => {
+    const { inc, ch, t } = await incidentWithChannel();
+    await sendMessage({ ctx: ctxs.oncall, input: { key: inc.key, templateName: t.name, audience: t.audience, subject: t.subject, body: t.body, channelIds: [ch.id], statusPage: "on", publicTitle: "Checkout is slow", publicStatus: "identified" } });
+    expect(await publicUpdates(inc.id)).toEqual([{ body: t.body, status: "identified" }]);
+    expect((await db.incident.findUniqueOrThrow({ where: { id: inc.id } })).publicTitle).toBe("Checkout is slow");
+    const sent = await db.timelineEvent.findFirstOrThrow({ where: { incidentId: inc.id, kind: "message_sent" } });
+    expect((sent.payload as { channels: string[] }).channels).toEqual([expect.stringMatching(/^#status-/), "Status page"]);
+    expect(await db.timelineEvent.count({ where: { incidentId: inc.id, kind: "public_update" } })).toBe(1);
+  });
+
+  it("the status page alone needs no other channel", async () => {
+    const { inc, t } = await incidentWithChannel();
+    await sendMessage({ ctx: ctxs.oncall, input: { key: inc.key, templateName: t.name, audience: t.audience, subject: t.subject, body: t.body, statusPage: "on", publicTitle: "Checkout is slow" } });
+    expect(await publicUpdates(inc.id)).toEqual([{ body: t.body, status: "investigating" }]);
+    expect(await db.message.count({ where: { incidentId: inc.id } })).toBe(0);
+  });
+
+  it("refuses an internal or stakeholder message, a missing public title and a body over 2,000 characters; nothing is written", async () => {
+    const { inc, ch, t } = await incidentWithChannel();
+    const base = { key: inc.key, templateName: t.name, subject: t.subject, channelIds: [ch.id], statusPage: "on" };
+    const internal = await sendMessage({ ctx: ctxs.oncall, input: { ...base, audience: "internal", body: t.body, publicTitle: "Checkout is slow" } }).then(() => null, (e: unknown) => e);
+    expect(isAppError(internal) && internal.fieldErrors?.statusPage).toEqual(["Only customer messages go on the public status page; this template is for internal."]);
+    const untitled = await sendMessage({ ctx: ctxs.oncall, input: { ...base, audience: "customers", body: t.body, publicTitle: "" } }).then(() => null, (e: unknown) => e);
+    expect(isAppError(untitled) && untitled.fieldErrors?.publicTitle).toEqual(["Give the incident a public title (at least 5 characters)."]);
+    const long = await sendMessage({ ctx: ctxs.oncall, input: { ...base, audience: "customers", body: "x".repeat(2001), publicTitle: "Checkout is slow" } }).then(() => null, (e: unknown) => e);
+    expect(isAppError(long) && long.fieldErrors?.body).toEqual(["Status page: message too long (2,001 characters; the limit is 2000)."]);
+    expect(await publicUpdates(inc.id)).toEqual([]);
+    expect(await db.message.count({ where: { incidentId: inc.id } })).toBe(0);
+  });
+
+  it("without the status page, at least one channel is still needed", async () => {
+    const { inc, t } = await incidentWithChannel();
+    const err = await sendMessage({ ctx: ctxs.oncall, input: { key: inc.key, templateName: t.name, audience: t.audience, subject: t.subject, body: t.body } }).then(() => null, (e: unknown) => e);
+    expect(isAppError(err) && err.fieldErrors?.channelIds).toEqual(["Choose at least one channel."]);
+  });
+});

@@ -5,8 +5,10 @@ import { assertCan } from "../auth/guard.ts";
 import { AppError } from "../errors.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { appendAudit } from "../audit/index.ts";
-import { SYSTEM } from "../auth/actor.ts";
-import { publish } from "../realtime/publish.ts";
+import { SYSTEM, actorLabel } from "../auth/actor.ts";
+import { publish, publishPublic } from "../realtime/publish.ts";
+import { recordPublicUpdate } from "../status/publish-status.ts";
+import { PUBLIC_STATUSES, PUBLIC_UPDATE_LIMIT } from "../status/schemas.ts";
 import { rooms } from "../realtime/events.ts";
 import { queueMessage, processDeliveries, type DeliveryOutcome } from "./deliver.ts";
 import { AUDIENCES } from "./templates.ts";
@@ -16,27 +18,51 @@ import { commsKey } from "./key.ts";
 // Browsers submit a text area's line breaks as CRLF; channels' limits count what we send (LF).
 export const ZMessageBody = z.string().trim().min(10, "Write the message (at least 10 characters).").max(100_000).transform((s) => s.replace(/\r\n?/g, "\n"));
 
-export const ZSendMessage = z.object({
-  key: z.string().max(40),
-  templateName: z.string().max(100).default(""),
-  audience: z.enum(AUDIENCES as ["internal", "stakeholders", "customers"], "Choose an audience."),
-  subject: z.string().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
-  body: ZMessageBody,
-  channelIds: z.array(z.uuid()).min(1, "Choose at least one channel."),
-});
+export const ZSendMessage = z
+  .object({
+    key: z.string().max(40),
+    templateName: z.string().max(100).default(""),
+    audience: z.enum(AUDIENCES as ["internal", "stakeholders", "customers"], "Choose an audience."),
+    subject: z.string().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
+    body: ZMessageBody,
+    channelIds: z.array(z.uuid()).default([]),
+    // The status page as a channel: the body becomes a public update under a public title.
+    statusPage: z.enum(["on", "off"]).default("off").transform((v) => v === "on"),
+    publicTitle: z.string().trim().max(120, "Public titles are limited to 120 characters.").default(""),
+    publicStatus: z.enum(PUBLIC_STATUSES, "Choose a public status.").default("investigating"),
+  })
+  .superRefine((m, ctx) => {
+    if (m.channelIds.length === 0 && !m.statusPage) ctx.addIssue({ code: "custom", path: ["channelIds"], message: "Choose at least one channel." });
+    if (!m.statusPage) return;
+    if (m.audience !== "customers") {
+      ctx.addIssue({ code: "custom", path: ["statusPage"], message: `Only customer messages go on the public status page; this template is for ${m.audience}.` });
+    }
+    if (m.publicTitle.length < 5) ctx.addIssue({ code: "custom", path: ["publicTitle"], message: "Give the incident a public title (at least 5 characters)." });
+    if (m.body.length > PUBLIC_UPDATE_LIMIT) {
+      ctx.addIssue({ code: "custom", path: ["body"], message: `Status page: message too long (${m.body.length.toLocaleString("en-US")} characters; the limit is ${PUBLIC_UPDATE_LIMIT}).` });
+    }
+  });
 
-/** Queues a message to channels; delivery (with retries) happens in the background loop. */
+/**
+ * Queues a message to channels (delivery, with retries, happens in the background loop) and, when
+ * the status page is ticked, posts its body there as a public update, all in one transaction.
+ */
 export async function sendMessage({ ctx, input }: { ctx: Ctx; input: unknown }) {
   assertCan(ctx.actor, "comms.send");
   const parsed = ZSendMessage.safeParse(input);
   if (!parsed.success) throw AppError.validation(parsed.error);
   const m = parsed.data;
-  if (!commsKey()) throw new AppError("CONFLICT", "Channels are not configured: set COMMS_KEY.");
-  return db().$transaction(async (tx) => {
-    const inc = await tx.incident.findUnique({ where: { key: m.key }, select: { id: true } });
+  if (m.statusPage) assertCan(ctx.actor, "status.publish");
+  if (m.channelIds.length && !commsKey()) throw new AppError("CONFLICT", "Channels are not configured: set COMMS_KEY.");
+  const out = await db().$transaction(async (tx) => {
+    const inc = await tx.incident.findUnique({ where: { key: m.key }, select: { id: true, title: true, severity: true, status: true } });
     if (!inc) throw new AppError("NOT_FOUND", `Incident ${m.key} does not exist.`);
     const channels = await tx.channel.findMany({ where: { id: { in: m.channelIds }, active: true }, select: { id: true, name: true } });
     if (channels.length !== m.channelIds.length) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { channelIds: ["A chosen channel no longer exists or is inactive."] });
+    if (m.statusPage) {
+      await recordPublicUpdate(tx, ctx, { incidentId: inc.id, key: m.key, publicTitle: m.publicTitle, status: m.publicStatus, body: m.body, showProgress: false });
+    }
+    if (!channels.length) return { inc, queued: null };
     const queued = await queueMessage(tx, {
       incidentId: inc.id,
       templateName: m.templateName || undefined,
@@ -46,16 +72,22 @@ export async function sendMessage({ ctx, input }: { ctx: Ctx; input: unknown }) 
       createdById: ctx.actor.type === "user" ? ctx.actor.id : undefined,
       channelIds: m.channelIds,
     });
+    const names = [...channels.map((c) => c.name), ...(m.statusPage ? ["Status page"] : [])];
     await recordIncidentChange(tx, ctx, {
       incidentId: inc.id,
       incidentKey: m.key,
       kind: "message_sent",
-      payload: { messageId: queued.messageId, template: m.templateName, audience: m.audience, subject: m.subject, channels: channels.map((c) => c.name) },
+      payload: { messageId: queued.messageId, template: m.templateName, audience: m.audience, subject: m.subject, channels: names },
       action: "comms.send",
-      after: { messageId: queued.messageId, audience: m.audience, subject: m.subject, channels: channels.map((c) => c.name) },
+      after: { messageId: queued.messageId, audience: m.audience, subject: m.subject, channels: names },
     });
-    return queued;
+    return { inc, queued };
   });
+  if (m.statusPage) {
+    publishPublic();
+    publish([rooms.incident(m.key)], "incident:changed", { key: m.key, title: out.inc.title, severity: out.inc.severity, status: out.inc.status, kind: "note", by: actorLabel(ctx.actor), at: new Date().toISOString() });
+  }
+  return out.queued;
 }
 
 /** One pass of the delivery loop: sends what is due and puts every outcome on the timeline. */

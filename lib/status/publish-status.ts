@@ -1,4 +1,4 @@
-import { db } from "../db/client.ts";
+import { db, type Tx } from "../db/client.ts";
 import { actorLabel, type Ctx } from "../auth/actor.ts";
 import { assertCan } from "../auth/guard.ts";
 import { AppError } from "../errors.ts";
@@ -6,7 +6,27 @@ import { appendAudit } from "../audit/index.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { publish, publishPublic } from "../realtime/publish.ts";
 import { rooms } from "../realtime/events.ts";
-import { ZPostPublicUpdate, ZSetServiceState } from "./schemas.ts";
+import { ZPostPublicUpdate, ZSetServiceState, type PostPublicUpdate } from "./schemas.ts";
+
+export type PublicUpdateInput = { incidentId: string; key: string; publicTitle: string; status: PostPublicUpdate["status"]; body: string; showProgress: boolean };
+
+/** The status page update itself, in the caller's transaction: stored, on the timeline, audited. */
+export async function recordPublicUpdate(tx: Tx, ctx: Ctx, u: PublicUpdateInput) {
+  await tx.incident.update({ where: { id: u.incidentId }, data: { publicTitle: u.publicTitle, showPublicProgress: u.showProgress } });
+  const update = await tx.publicUpdate.create({
+    data: { incidentId: u.incidentId, status: u.status, body: u.body, createdById: ctx.actor.type === "user" ? ctx.actor.id : null },
+    select: { id: true },
+  });
+  await recordIncidentChange(tx, ctx, {
+    incidentId: u.incidentId,
+    incidentKey: u.key,
+    kind: "public_update",
+    payload: { updateId: update.id, publicTitle: u.publicTitle, status: u.status, body: u.body, showProgress: u.showProgress },
+    action: "status.public_update",
+    after: { publicTitle: u.publicTitle, status: u.status, body: u.body, showProgress: u.showProgress },
+  });
+  return update;
+}
 
 /** A commander's update for the status page: public words only, on the timeline and audited. */
 export async function postPublicUpdate({ ctx, input }: { ctx: Ctx; input: unknown }) {
@@ -17,19 +37,7 @@ export async function postPublicUpdate({ ctx, input }: { ctx: Ctx; input: unknow
   const inc = await db().$transaction(async (tx) => {
     const inc = await tx.incident.findUnique({ where: { key }, select: { id: true, key: true, title: true, severity: true, status: true } });
     if (!inc) throw new AppError("NOT_FOUND", `Incident ${key} does not exist.`);
-    await tx.incident.update({ where: { id: inc.id }, data: { publicTitle, showPublicProgress: showProgress } });
-    const update = await tx.publicUpdate.create({
-      data: { incidentId: inc.id, status, body, createdById: ctx.actor.type === "user" ? ctx.actor.id : null },
-      select: { id: true },
-    });
-    await recordIncidentChange(tx, ctx, {
-      incidentId: inc.id,
-      incidentKey: key,
-      kind: "public_update",
-      payload: { updateId: update.id, publicTitle, status, body, showProgress },
-      action: "status.public_update",
-      after: { publicTitle, status, body, showProgress },
-    });
+    await recordPublicUpdate(tx, ctx, { incidentId: inc.id, key, publicTitle, status, body, showProgress });
     return inc;
   });
   publishPublic();

@@ -11,11 +11,14 @@ export const STATE_LABELS: Record<(typeof SERVICE_STATES)[number], string> = {
   maintenance: "Maintenance",
 };
 
+/** How long a status page update may be (the form, and the composer's status page channel). */
+export const PUBLIC_UPDATE_LIMIT = 2000;
+
 export const ZPostPublicUpdate = z.object({
   key: z.string().max(40),
   publicTitle: z.string().trim().min(5, "Give the incident a public title (at least 5 characters).").max(120, "Public titles are limited to 120 characters."),
   status: z.enum(PUBLIC_STATUSES, "Choose a public status."),
-  body: z.string().trim().min(10, "Write the update for the public (at least 10 characters).").max(2000, "Public updates are limited to 2,000 characters."),
+  body: z.string().trim().min(10, "Write the update for the public (at least 10 characters).").max(PUBLIC_UPDATE_LIMIT, "Public updates are limited to 2,000 characters."),
   showProgress: z.enum(["on", "off"]).default("off").transform((v) => v === "on"),
 });
 export type PostPublicUpdate = z.infer<typeof ZPostPublicUpdate>;

@@ -181,7 +181,12 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
           {comms && (
             <Card aria-labelledby="comms-h">
               <h2 id="comms-h" className="mb-3 font-semibold">Communicate</h2>
-              <Composer incidentKey={incident.key} templates={comms.templates} channels={comms.channels} />
+              <Composer
+                incidentKey={incident.key}
+                templates={comms.templates}
+                channels={comms.channels}
+                statusPage={can(role, "status.publish") ? { publicTitle: incident.publicTitle ?? "" } : null}
+              />
             </Card>
           )}
           {can(role, "status.publish") && (

@@ -40,6 +40,8 @@ test.describe("prepared messages", () => {
     await expect(started).toBeVisible({ timeout: RUN_TIMEOUT });
     await expect(started.getByLabel("Subject")).toHaveValue(`🚨 [HIGH] Production rollback initiated: ${title} (${key})`);
     await expect(timeline(page)).toContainText("Rollback started: message prepared, ready to send");
+    // The header says so (on a phone the card is far down) and jumps to it.
+    await expect(page.getByRole("link", { name: /1 prepared message ready to send: Rollback started/ })).toHaveAttribute("href", "#drafts-h");
     await expectNotReloaded(page);
 
     const send = started.getByRole("form", { name: "Send draft: Rollback started" });

@@ -84,6 +84,12 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
           {incident.services.map((s) => s.service.name).join(", ")} · Commander {incident.commander?.name ?? "unassigned"} · Trigger: {incident.trigger}
         </p>
         {incident.summary && <p className="max-w-3xl whitespace-pre-wrap break-words">{incident.summary}</p>}
+        {drafts.length > 0 && (
+          // On a phone the drafts sit far below; this says they are there and jumps to them.
+          <a href="#drafts-h" className="inline-flex min-h-11 items-center rounded-md border-2 border-amber-500 px-3 text-sm font-semibold text-amber-900 hover:bg-amber-50 dark:border-amber-400 dark:text-amber-200 dark:hover:bg-amber-950">
+            {drafts.length === 1 ? `1 prepared message ready to send: ${drafts[0]!.label}` : `${drafts.length} prepared messages ready to send`} ↓
+          </a>
+        )}
       </header>
 
       <div className="grid gap-6 lg:grid-cols-3">

@@ -1,7 +1,5 @@
 import path from "node:path";
-import type { Page } from "@playwright/test";
 import {
-  bodyBrightness,
   captureServerAction,
   declareIncident,
   expect,
@@ -12,6 +10,7 @@ import {
   test,
   uid,
 } from "./fixtures";
+import { OUT, SCHEMES, VIEWPORTS, shoot } from "./shots";
 import { addSlackChannel, startSlackReceiver, type SlackReceiver } from "./slack-receiver";
 
 let slack: SlackReceiver;
@@ -213,12 +212,6 @@ test.describe("communications", () => {
   });
 });
 
-const OUT = path.join(import.meta.dirname, "screenshots");
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 390, height: 844 },
-] as const;
-const SCHEMES = ["light", "dark"] as const;
 
 test.describe("communications screenshots", () => {
   let incidentKey: string | undefined;
@@ -276,12 +269,3 @@ test.describe("communications screenshots", () => {
   }
 });
 
-async function shoot(page: Page, file: string, colorScheme: "light" | "dark") {
-  const brightness = await bodyBrightness(page);
-  if (colorScheme === "dark") expect(brightness, "body background brightness").toBeLessThan(60);
-  else expect(brightness, "body background brightness").toBeGreaterThan(200);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, "horizontal overflow in px").toBeLessThanOrEqual(0);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(OUT, file), fullPage: true, animations: "disabled" });
-}

@@ -1,15 +1,9 @@
-import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, signInThroughForm, test, uid, USERS, DEMO_PASSWORD, type Role, bodyBrightness } from "./fixtures";
+import { expect, signInThroughForm, test, uid, USERS, DEMO_PASSWORD, type Role } from "./fixtures";
+import { SCHEMES, VIEWPORTS, shoot } from "./shots";
 
 // Screenshots of the approval screens, named like e2e/screenshots.spec.ts: <name>-<width>-<scheme>.png.
 
-const OUT = path.join(import.meta.dirname, "screenshots");
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 390, height: 844 },
-] as const;
-const SCHEMES = ["light", "dark"] as const;
 
 // One pending MEDIUM request (declared and requested by the on-call engineer through the UI)
 // serves every shot; it is rejected again after the last one so no other spec sees it.
@@ -102,14 +96,7 @@ test.describe("approval screenshots", () => {
           const { page } = await openContext(shot.role, { viewport, colorScheme });
           await shot.open(page, req);
 
-          const brightness = await bodyBrightness(page);
-          if (colorScheme === "dark") expect(brightness, "body background brightness").toBeLessThan(60);
-          else expect(brightness, "body background brightness").toBeGreaterThan(200);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          expect(overflow, "horizontal overflow in px").toBeLessThanOrEqual(0);
-
-          await page.evaluate(() => window.scrollTo(0, 0));
-          await page.screenshot({ path: path.join(OUT, file), fullPage: true, animations: "disabled" });
+          await shoot(page, file, colorScheme);
         });
       }
     }

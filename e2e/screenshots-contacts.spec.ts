@@ -1,15 +1,9 @@
-import path from "node:path";
 import type { Page } from "@playwright/test";
-import { bodyBrightness, expect, test } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { SCHEMES, VIEWPORTS, shoot } from "./shots";
 
 // Screenshots of the contacts and settings admin pages, named like e2e/screenshots.spec.ts.
 
-const OUT = path.join(import.meta.dirname, "screenshots");
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 390, height: 844 },
-] as const;
-const SCHEMES = ["light", "dark"] as const;
 
 const SHOTS: { name: string; open: (page: Page) => Promise<void> }[] = [
   {
@@ -52,13 +46,7 @@ test.describe("screenshots: contacts and settings", () => {
         test(file, async ({ openContext }) => {
           const { page } = await openContext("admin", { viewport, colorScheme });
           await shot.open(page);
-          const brightness = await bodyBrightness(page);
-          if (colorScheme === "dark") expect(brightness, "body background brightness").toBeLessThan(60);
-          else expect(brightness, "body background brightness").toBeGreaterThan(200);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          expect(overflow, "horizontal overflow in px").toBeLessThanOrEqual(0);
-          await page.evaluate(() => window.scrollTo(0, 0));
-          await page.screenshot({ path: path.join(OUT, file), fullPage: true, animations: "disabled" });
+          await shoot(page, file, colorScheme);
         });
       }
     }

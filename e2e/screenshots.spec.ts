@@ -1,14 +1,8 @@
-import path from "node:path";
 import type { Page } from "@playwright/test";
-import { declareIncident, expect, test, uid, type Role, bodyBrightness } from "./fixtures";
+import { declareIncident, expect, test, uid, type Role } from "./fixtures";
+import { SCHEMES, VIEWPORTS, shoot } from "./shots";
 
-const OUT = path.join(import.meta.dirname, "screenshots");
 
-const VIEWPORTS = [
-  { width: 1280, height: 900 },
-  { width: 390, height: 844 },
-] as const;
-const SCHEMES = ["light", "dark"] as const;
 
 type Shot = { name: string; role: Role | null; open: (page: Page) => Promise<void> };
 
@@ -101,16 +95,7 @@ test.describe("screenshots", () => {
           const { page } = await openContext(shot.role, { viewport, colorScheme });
           await shot.open(page);
 
-          // Dark mode must really be dark (and light light), and no page may scroll sideways on a phone.
-          const brightness = await bodyBrightness(page);
-          if (colorScheme === "dark") expect(brightness, "body background brightness").toBeLessThan(60);
-          else expect(brightness, "body background brightness").toBeGreaterThan(200);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          expect(overflow, "horizontal overflow in px").toBeLessThanOrEqual(0);
-
-          // A scrolled page (autofocus, error focus) would put the sticky header mid-image.
-          await page.evaluate(() => window.scrollTo(0, 0));
-          await page.screenshot({ path: path.join(OUT, file), fullPage: true, animations: "disabled" });
+          await shoot(page, file, colorScheme);
         });
       }
     }

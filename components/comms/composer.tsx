@@ -6,6 +6,7 @@ import { CHANNEL_FORMATS, isChannelKind } from "@/lib/comms/channels/format";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, inputClass, Select, TextArea, TextInput } from "@/components/ui/field";
 import { FormatPreview, LengthMeter, lengthFor } from "./format-preview";
+import { ChannelCheckboxes } from "./channel-checkboxes";
 import { PUBLIC_STATUSES, PUBLIC_UPDATE_LIMIT } from "@/lib/status/schemas";
 
 export type ComposerTemplate = { name: string; title: string; audience: string; subject: string; body: string };
@@ -106,19 +107,7 @@ function ComposerForm({
       </Field>
       <fieldset>
         <legend className="text-sm font-medium">Channels</legend>
-        {channels.map((c) => (
-          <label key={c.id} className="flex min-h-11 items-center gap-3 text-sm">
-            <input
-              type="checkbox"
-              name="channelIds"
-              value={c.id}
-              checked={picked.includes(c.id)}
-              onChange={(ev) => setPicked(ev.target.checked ? [...picked, c.id] : picked.filter((id) => id !== c.id))}
-              className="h-5 w-5"
-            />
-            {c.name} <span className="text-xs text-slate-500">{c.kind}</span>
-          </label>
-        ))}
+        <ChannelCheckboxes channels={channels} picked={picked} onChange={setPicked} />
         {statusPage && (
           <label className="flex min-h-11 items-center gap-3 text-sm">
             <input type="checkbox" name="statusPage" value="on" checked={onStatusPage} onChange={(ev) => setOnStatusPage(ev.target.checked)} className="h-5 w-5" />

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormMessage, inputClass, TextArea, TextInput } from "@/components/ui/field";
 import { LengthMeter, lengthFor } from "./format-preview";
 import type { ComposerChannel } from "./composer";
+import { ChannelCheckboxes } from "./channel-checkboxes";
 
 export type DraftItem = { id: string; label: string; audience: string; subject: string; body: string; channelNames: string[] };
 
@@ -55,24 +56,18 @@ function DraftCard({ incidentKey, draft, channels }: { incidentKey: string; draf
         <fieldset>
           <legend className="text-sm font-medium">Channels</legend>
           {channels.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No channels yet: an administrator adds them under Channels.</p>}
-          {channels.map((c) => (
-            <label key={c.id} className="flex min-h-11 items-center gap-3 text-sm">
-              <input
-                type="checkbox"
-                name="channelIds"
-                value={c.id}
-                checked={picked.includes(c.id)}
-                onChange={(ev) => setPicked(ev.target.checked ? [...picked, c.id] : picked.filter((id) => id !== c.id))}
-                className="h-5 w-5"
-              />
-              {c.name} <span className="text-xs text-slate-500">{c.kind}</span>
-              {picked.includes(c.id) && isChannelKind(c.kind) && (
+          <ChannelCheckboxes
+            channels={channels}
+            picked={picked}
+            onChange={setPicked}
+            after={(c) =>
+              picked.includes(c.id) && isChannelKind(c.kind) ? (
                 <span className="ml-auto">
                   <LengthMeter kind={c.kind} message={{ subject, body }} />
                 </span>
-              )}
-            </label>
-          ))}
+              ) : null
+            }
+          />
           {e.channelIds && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{e.channelIds.join(" ")}</p>}
         </fieldset>
         {tooLong.length > 0 && <p role="alert" className="text-sm font-medium text-red-700 dark:text-red-400">Too long for {tooLong.join(", ")}: shorten it or untick.</p>}

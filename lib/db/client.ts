@@ -4,8 +4,10 @@ import { PrismaClient } from "./generated/client.ts";
 import { env } from "../env.ts";
 
 // The pg pool under each client, for the few hot statements that run as named prepared statements
-// (the run engine's claim and finish); the client ends it on $disconnect.
-const pools = new WeakMap<object, pg.Pool>();
+// (the run engine's claim and finish); the client ends it on $disconnect. On globalThis like the
+// client itself: the custom server and Next's bundles each load this module.
+const gp = globalThis as unknown as { __rollcallPools?: WeakMap<object, pg.Pool> };
+const pools = (gp.__rollcallPools ??= new WeakMap<object, pg.Pool>());
 
 function create(url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 10 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
+import { withAuditDown } from "../../test/audit-down";
 import { appError } from "../../test/app-error";
 import type { Db } from "../db/client";
 import type { Ctx } from "../auth/actor";
@@ -117,18 +118,8 @@ describe("saving a template version", () => {
 
   it("does not keep the version when its audit row cannot be written", async () => {
     const before = await db.messageTemplate.count();
-    // A trigger makes the audit insert fail inside the verb's own transaction.
-    await db.$executeRawUnsafe(`
-      create or replace function rollcall_test_audit_down() returns trigger language plpgsql as $$
-      begin raise exception 'audit store unavailable'; end $$`);
-    await db.$executeRawUnsafe(`
-      create trigger rollcall_test_audit_down before insert on "AuditEvent"
-      for each row execute function rollcall_test_audit_down()`);
-    try {
-      await expect(saveTemplateVersion({ ctx: ctxs.admin, input: { name: "db-maintenance", audience: "customers", subject: "s", body: "b", baseVersion: "1" } })).rejects.toThrow(/audit store unavailable/);
-    } finally {
-      await db.$executeRawUnsafe(`drop trigger rollcall_test_audit_down on "AuditEvent"`);
-    }
+    // The audit insert fails inside the verb's own transaction.
+    await withAuditDown(db, () => expect(saveTemplateVersion({ ctx: ctxs.admin, input: { name: "db-maintenance", audience: "customers", subject: "s", body: "b", baseVersion: "1" } })).rejects.toThrow(/audit store unavailable/));
     expect(await db.messageTemplate.count()).toBe(before);
     expect((await templateHistory(db, "db-maintenance")).map((h) => h.version)).toEqual([1]);
   });

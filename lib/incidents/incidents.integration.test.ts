@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
+import { withAuditDown } from "../../test/audit-down";
 import { appError } from "../../test/app-error";
 import type { Db } from "../db/client";
 import type { Ctx } from "../auth/actor";
@@ -236,21 +237,8 @@ describe("changing status", () => {
   it("does not happen when its audit row cannot be written", async () => {
     const { ctx, key } = await declared();
     const before = await read(key);
-    // A trigger makes the audit insert fail inside the verb's own transaction.
-    await db.$executeRawUnsafe(`
-      create or replace function rollcall_test_audit_down() returns trigger language plpgsql as $$
-      begin raise exception 'audit store unavailable'; end $$`);
-    await db.$executeRawUnsafe(`
-      create trigger rollcall_test_audit_down before insert on "AuditEvent"
-      for each row execute function rollcall_test_audit_down()`);
-    try {
-      await expect(changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } })).rejects.toThrow(
-        /audit store unavailable/,
-      );
-    } finally {
-      await db.$executeRawUnsafe(`drop trigger if exists rollcall_test_audit_down on "AuditEvent"`);
-      await db.$executeRawUnsafe(`drop function if exists rollcall_test_audit_down()`);
-    }
+    // The audit insert fails inside the verb's own transaction.
+    await withAuditDown(db, () => expect(changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } })).rejects.toThrow(/audit store unavailable/));
     expect(await read(key)).toEqual(before);
 
     // With the audit store back, the same edit (same version) goes through.

@@ -33,13 +33,16 @@ test("secrets saved for channels never appear in any page, RSC payload, action r
 
   await addSlackChannel(page, "http://127.0.0.1:9/services", `#secrets-${uid()}`, slackSecret);
   const form = page.getByRole("form", { name: "Add channel" });
-  await form.getByLabel("Name").fill(`mail-${uid()}`);
+  await page.goto("/admin/channels");
+  await form.getByLabel("Name").fill(`smtp-${uid()}`);
   await form.getByLabel("Kind").selectOption("email");
   await form.getByLabel("SMTP URL (secret)").fill(`smtp://rollcall:${smtpPassword}@127.0.0.1:2525`);
   await form.getByLabel("From").fill("rollcall@example.test");
   await form.getByLabel("To (comma separated)").fill("stakeholders@example.test");
   await form.getByRole("button", { name: "Add channel" }).click();
   await expect(form.getByRole("status")).toContainText("Channel added.");
+  // A fresh form: the one just used re-mounts after its success and would drop what is typed meanwhile.
+  await page.goto("/admin/channels");
   await form.getByLabel("Name").fill(`hook-${uid()}`);
   await form.getByLabel("Kind").selectOption("webhook");
   await form.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/hook");

@@ -83,13 +83,13 @@ test.describe("contacts and the escalation path", () => {
     const add = page.getByRole("form", { name: "Add contact" });
     await add.getByLabel("Name").fill(name);
     await add.getByLabel("Role or title").fill("Site reliability engineer");
-    await add.getByLabel("Email").fill("nia-at-example");
+    await add.getByLabel("Email", { exact: true }).fill("nia-at-example");
     await add.getByLabel("Phone").fill("+1-555-0177");
     await add.getByRole("button", { name: "Add contact" }).click();
     await expect(add.locator("#new-contact-email-error")).toHaveText("Enter a valid email address, or leave it empty.");
     await expect(add.getByLabel("Name")).toHaveValue(name);
     await expect(add.getByLabel("Phone")).toHaveValue("+1-555-0177");
-    await add.getByLabel("Email").fill("nia@example.com");
+    await add.getByLabel("Email", { exact: true }).fill("nia@example.com");
     await add.getByRole("button", { name: "Add contact" }).click();
     await expect(add.getByRole("status")).toHaveText(`Added ${name}.`);
     await expect(list.getByText(name, { exact: true })).toBeVisible();

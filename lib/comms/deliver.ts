@@ -49,7 +49,8 @@ async function queueIn(client: Tx, input: QueueMessageInput, now: Date) {
   });
   if (tooLong.length) throw new AppError("VALIDATION", tooLong.join("; "), { body: tooLong });
 
-  const deliveries = { create: ids.map((channelId) => ({ channelId, nextAttemptAt: now, createdAt: now })) };
+  const names = new Map(channels.map((c) => [c.id, c.name]));
+  const deliveries = { create: ids.map((channelId) => ({ channelId, channelName: names.get(channelId) ?? "", nextAttemptAt: now, createdAt: now })) };
   const select = { id: true, deliveries: { select: { id: true, channelId: true } } } as const;
   const message = input.draftId
     ? await client.message.update({
@@ -80,9 +81,10 @@ export type DeliveryOutcome = {
   deliveryId: string;
   messageId: string;
   incidentId: string | null;
-  channelId: string;
+  /** Null when the channel was deleted while the delivery waited. */
+  channelId: string | null;
   channelName: string;
-  kind: ChannelKind;
+  kind: ChannelKind | null;
   attempt: number;
   status: "delivered" | "failed" | "given_up";
   /** HTTP status or SMTP reply code, when there was one. */
@@ -127,7 +129,7 @@ export async function processDeliveries(db: Db, now: Date, opts: ProcessOptions)
   const rows = await db.delivery.findMany({
     where: { id: { in: all.map((r) => r.id) } },
     select: {
-      id: true, lastError: true,
+      id: true, lastError: true, channelName: true,
       message: { select: { id: true, incidentId: true, audience: true, subject: true, body: true } },
       channel: { select: { id: true, name: true, kind: true, active: true, configEncrypted: true } },
     },
@@ -135,8 +137,8 @@ export async function processDeliveries(db: Db, now: Date, opts: ProcessOptions)
   const byId = new Map(rows.map((r) => [r.id, r]));
 
   const outcome = (row: (typeof rows)[number], attempt: number, status: DeliveryOutcome["status"], result: Pick<SendResult, "status" | "detail">, next: Date | null): DeliveryOutcome => ({
-    deliveryId: row.id, messageId: row.message.id, incidentId: row.message.incidentId, channelId: row.channel.id,
-    channelName: row.channel.name, kind: row.channel.kind, attempt, status, responseStatus: result.status, detail: result.detail, nextAttemptAt: next,
+    deliveryId: row.id, messageId: row.message.id, incidentId: row.message.incidentId, channelId: row.channel?.id ?? null,
+    channelName: row.channel?.name ?? row.channelName, kind: row.channel?.kind ?? null, attempt, status, responseStatus: result.status, detail: result.detail, nextAttemptAt: next,
   });
 
   const results: DeliveryOutcome[] = expired.flatMap((e) => {
@@ -169,10 +171,11 @@ export async function processDeliveries(db: Db, now: Date, opts: ProcessOptions)
 type Row = {
   id: string;
   message: { id: string; incidentId: string | null; audience: string; subject: string; body: string };
-  channel: { kind: ChannelKind; active: boolean; configEncrypted: string };
+  channel: { kind: ChannelKind; active: boolean; configEncrypted: string } | null;
 };
 
 async function attempt(row: Row, opts: ProcessOptions): Promise<SendResult> {
+  if (!row.channel) return { ok: false, status: null, detail: "Channel was deleted", retryable: false };
   if (!row.channel.active) return { ok: false, status: null, detail: "Channel is inactive", retryable: false };
   let config: unknown;
   try {

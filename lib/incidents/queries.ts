@@ -12,7 +12,7 @@ export const summarySelect = {
   detectedAt: true,
   updatedAt: true,
   commander: { select: { name: true } },
-  services: { select: { service: { select: { id: true, name: true, lastKnownGoodVersion: true, rtoMinutes: true, runbook: true, state: true } } } },
+  services: { select: { service: { select: { id: true, name: true, lastKnownGoodVersion: true, rtoMinutes: true, runbooks: true, state: true } } } },
   respondBy: true,
   decidedAt: true,
   flaggedForReview: true,

@@ -19,6 +19,7 @@ import { policyState, scopeLabels } from "@/lib/decisions/policy-registry";
 import type { DecisionJson } from "@/lib/decisions/decide";
 import { pastDurationMinutes, runsForIncident } from "@/lib/runs/queries";
 import { runbooks as loadRunbooks } from "@/lib/runs/runbook-registry";
+import { preferredRunbook } from "@/lib/services/rollback-runbooks";
 import { RunPanel } from "@/components/runs/run-panel";
 import { StartRunForm } from "@/components/runs/start-run-form";
 import { toPanel } from "@/components/runs/to-panel";
@@ -171,7 +172,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                   scopes={policy.policy.scopes}
                   defaultScope={decision?.scope?.id ?? null}
                   defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).filter(Boolean).join(", ")}
-                  defaultRunbook={decision?.runbook ?? incident.services.map((s) => s.service.runbook).find(Boolean) ?? ""}
+                  defaultRunbook={decision?.runbook ?? incident.services.map((s) => preferredRunbook(s.service.runbooks)).find(Boolean) ?? ""}
                   gateOpen={decision?.approval?.mode === "none"}
                 />
               )}

@@ -19,6 +19,7 @@ import { startFlagServer } from "./lib/executors/flags/server.ts";
 import { startDemo } from "./lib/demo/start-demo.ts";
 import { deliverDue } from "./lib/comms/send-message.ts";
 import { remindDueUpdates } from "./lib/comms/reminders.ts";
+import { watchServicesFile } from "./lib/services/watch-services-file.ts";
 
 const log = (line: string) => console.log(line);
 const fail = (line: string): never => {
@@ -84,6 +85,9 @@ async function main() {
   const port = e.PORT;
   const publicUrl = e.NEXTAUTH_URL ?? `http://localhost:${port}`;
   setEnv("NEXTAUTH_URL", publicUrl);
+
+  // The services file is applied before anyone can sign in, then again whenever it changes.
+  const servicesWatch = e.SERVICES_FILE ? await watchServicesFile(db(), path.resolve(e.SERVICES_FILE), log) : null;
 
   const demo = e.DEMO ?? Boolean(embedded);
   // With the demo on and no ADMIN_EMAIL, the demo administrator is the first admin.
@@ -162,6 +166,7 @@ async function main() {
     log(`${signal}: stopping Rollcall`);
     clearInterval(sweeper);
     clearInterval(deliverer);
+    servicesWatch?.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await engine.stop().catch(() => {});

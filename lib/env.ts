@@ -30,6 +30,8 @@ const ZEnv = z.object({
   OIDC_ROLE_MAP: z.string().optional(),
   POLICY_FILE: z.string().min(1).default("policy/default.yaml"),
   RUNBOOKS_DIR: z.string().min(1).default("runbooks"),
+  // Optional service catalogue as code: Rollcall's YAML format or a Backstage catalog-info.yaml.
+  SERVICES_FILE: z.string().min(1).optional(),
   FLAG_STORE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   FLAG_STORE_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   COMMS_KEY: z.string().optional(),

@@ -5,8 +5,8 @@ import { escalationPath } from "../contacts/escalation-path.ts";
 import { approvalEvent } from "./request-rollback.ts";
 import { escalationDue, nextEscalationAt } from "./escalation.ts";
 import { queueEscalationNotice } from "./notify-escalation.ts";
+import { APPROVALS_SWEEP_LOCK as SWEEP_LOCK } from "../db/locks.ts";
 
-const SWEEP_LOCK = 7_261_010;
 
 /**
  * Expires and escalates pending requests along the escalation path in use (the saved path, else

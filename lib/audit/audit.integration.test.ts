@@ -13,7 +13,7 @@ import { createIncident } from "../incidents/create-incident";
 import { changeStatus } from "../incidents/change-status";
 import { updateImpact } from "../incidents/update-impact";
 import { addNote } from "../incidents/add-note";
-import { updateService } from "../services/update-service";
+import { updateService } from "../services/catalog-verbs";
 import { createUser } from "../users/manage-users";
 import { auditHash } from "./hash";
 import { verifyAuditChain } from "./verify";
@@ -52,7 +52,7 @@ async function auditedDatabase(): Promise<{ db: Db; url: string; ids: bigint[] }
   await addNote({ ctx, input: { key: inc.key, note: "Rolled back to v2.13.4 — «ünïcødé» ✓" } });
   await updateService({
     ctx,
-    input: { id: svc.id, tier: "Critical", rtoMinutes: "10", rpoMinutes: "2", ownerTeam: "Platform", currentVersion: "v2.13.4", lastKnownGoodVersion: "v2.13.4" },
+    input: { id: svc.id, name: svc.name, tier: "Critical", rtoMinutes: "10", rpoMinutes: "2", ownerTeam: "Platform", currentVersion: "v2.13.4", lastKnownGoodVersion: "v2.13.4" },
   });
 
   const rows = await db.auditEvent.findMany({ orderBy: { id: "asc" }, select: { id: true, action: true } });

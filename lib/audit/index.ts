@@ -1,9 +1,9 @@
 import type { Tx } from "../db/client.ts";
 import { actorFields, actorRole, type Ctx } from "../auth/actor.ts";
 import { auditHash, GENESIS_HASH, toJsonSafe, type AuditContent } from "./hash.ts";
+import { AUDIT_CHAIN_LOCK } from "../db/locks.ts";
 
 // One lock serialises chain appends across instances sharing the database.
-const AUDIT_CHAIN_LOCK = 7_261_001;
 
 export type AuditInput = {
   action: string;

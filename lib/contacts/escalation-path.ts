@@ -7,6 +7,7 @@ import { appendAudit } from "../audit/index.ts";
 import { activePolicy } from "../decisions/policy-registry.ts";
 import type { POLICY_ROLES } from "../policy/schema.ts";
 import { stepsFromValues, ZSaveEscalationPath, ZStoredSteps } from "./schemas.ts";
+import { CONTACTS_LOCK as PATH_LOCK } from "../db/locks.ts";
 
 export type EscalationStep = {
   afterMinutes: number;
@@ -26,7 +27,6 @@ export type EscalationPath = {
   steps: EscalationStep[];
 };
 
-const PATH_LOCK = 7_261_020;
 
 /**
  * The one escalation path in use. The policy's `escalation:` is the default (and the seed); once

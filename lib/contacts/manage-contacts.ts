@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import { appendAudit } from "../audit/index.ts";
 import { escalationPath } from "./escalation-path.ts";
 import { ZCreateContact, ZDeleteContact, ZUpdateContact, type ContactFields } from "./schemas.ts";
+import { CONTACTS_LOCK } from "../db/locks.ts";
 
 /** Linked user and channels must exist; reported on their fields so the form can show it. */
 async function checkLinks(tx: Tx, c: ContactFields) {
@@ -75,7 +76,7 @@ export async function deleteContact({ ctx, input }: { ctx: Ctx; input: unknown }
   if (!parsed.success) throw AppError.validation(parsed.error);
   const { contactId } = parsed.data;
   return db().$transaction(async (tx) => {
-    await tx.$executeRaw`select pg_advisory_xact_lock(7261020)`;
+    await tx.$executeRaw`select pg_advisory_xact_lock(${CONTACTS_LOCK})`;
     const before = await tx.contact.findUnique({ where: { id: contactId }, select: { name: true, title: true, email: true, phone: true, note: true, userId: true } });
     if (!before) throw new AppError("NOT_FOUND", "That contact no longer exists.");
     const path = await escalationPath(tx);

@@ -46,7 +46,13 @@ export async function createIncident({ ctx, input }: { ctx: Ctx; input: unknown 
   const year = now.getUTCFullYear();
 
   const incident = await db().$transaction(async (tx) => {
-    const services = await tx.service.findMany({ where: { id: { in: data.serviceIds } }, select: { id: true, name: true } });
+    const services = await tx.service.findMany({ where: { id: { in: data.serviceIds } }, select: { id: true, name: true, archivedAt: true } });
+    const archived = services.filter((s) => s.archivedAt).map((s) => s.name);
+    if (archived.length) {
+      throw new AppError("VALIDATION", "An archived service cannot be named in a new incident.", {
+        serviceIds: [`${archived.join(", ")} ${archived.length === 1 ? "is" : "are"} archived. Restore ${archived.length === 1 ? "it" : "them"} under Services first, or choose another.`],
+      });
+    }
     if (services.length !== new Set(data.serviceIds).size) {
       throw new AppError("VALIDATION", "One of the chosen services no longer exists.", {
         serviceIds: ["One of the chosen services no longer exists. Reload and choose again."],

@@ -1,9 +1,35 @@
 import { db } from "../db/client.ts";
+import { readServiceRunbooks } from "./rollback-runbooks.ts";
 
-export function listServices() {
-  return db().service.findMany({
-    orderBy: [{ rtoMinutes: "asc" }, { name: "asc" }],
-    select: { id: true, name: true, tier: true, rtoMinutes: true, rpoMinutes: true, ownerTeam: true, currentVersion: true, lastKnownGoodVersion: true },
+const rowSelect = {
+  id: true,
+  name: true,
+  description: true,
+  tier: true,
+  rtoMinutes: true,
+  rpoMinutes: true,
+  ownerTeam: true,
+  lifecycle: true,
+  system: true,
+  environments: true,
+  runbooks: true,
+  onStatusPage: true,
+  publicName: true,
+  currentVersion: true,
+  lastKnownGoodVersion: true,
+  archivedAt: true,
+  source: true,
+  sourceRef: true,
+  _count: { select: { incidents: true } },
+} as const;
+
+/** The catalogue; archived services only when asked (filters and history want them, declaring does not). */
+export async function listServices({ includeArchived = false }: { includeArchived?: boolean } = {}) {
+  const rows = await db().service.findMany({
+    where: includeArchived ? {} : { archivedAt: null },
+    orderBy: [{ archivedAt: { sort: "desc", nulls: "first" } }, { rtoMinutes: "asc" }, { name: "asc" }],
+    select: rowSelect,
   });
+  return rows.map(({ _count, runbooks, ...s }) => ({ ...s, runbooks: readServiceRunbooks(runbooks), incidentCount: _count.incidents }));
 }
 export type ServiceRow = Awaited<ReturnType<typeof listServices>>[number];

@@ -5,6 +5,7 @@ import { generatePassword, hashPassword } from "../auth/password.ts";
 import { policyState } from "../decisions/policy-registry.ts";
 import type { Tx } from "../db/client.ts";
 import { DEMO_CONTACTS, DEMO_INCIDENTS, DEMO_PASSWORD, DEMO_SERVICES, DEMO_USERS } from "./demo-data.ts";
+import { BOOTSTRAP_LOCK } from "../db/locks.ts";
 
 export const SETUP_ADMIN_EMAIL = "admin@rollcall.local";
 
@@ -20,7 +21,7 @@ export async function ensureFirstAdmin(db: Db, adminEmail?: string, adminPasswor
   const password = adminPassword ?? generatePassword();
   const passwordHash = await hashPassword(password);
   const created = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`select pg_advisory_xact_lock(7261003)`;
+    await tx.$executeRaw`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
     if ((await tx.user.count()) > 0) return false;
     const user = await tx.user.create({ data: { email, name: "Administrator", role: "admin", passwordHash } });
     await appendAudit(tx, { actor: SYSTEM }, { action: "user.bootstrap", targetType: "user", targetId: user.id, after: { email, role: "admin" } });
@@ -34,7 +35,7 @@ export async function ensureFirstAdmin(db: Db, adminEmail?: string, adminPasswor
 export async function seedDemo(db: Db, now = new Date()) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.$transaction(async (tx) => {
-    await tx.$executeRaw`select pg_advisory_xact_lock(7261003)`;
+    await tx.$executeRaw`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
     for (const s of DEMO_SERVICES) {
       await tx.service.upsert({ where: { name: s.name }, create: { ...s }, update: {} });
     }

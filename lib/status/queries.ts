@@ -2,6 +2,7 @@ import { db } from "../db/client.ts";
 import { ACTIVE_STATUSES } from "../incidents/schemas.ts";
 
 const DAY = 86_400_000;
+const PUBLIC_SERVICE = { onStatusPage: true, archivedAt: null } as const;
 const RANK = { operational: 0, maintenance: 1, degraded: 2, partial_outage: 3, major_outage: 4 } as const;
 type State = keyof typeof RANK;
 
@@ -27,7 +28,8 @@ export type PublicStatus = {
 export async function publicStatus(now = new Date()): Promise<PublicStatus> {
   const since = new Date(now.getTime() - 90 * DAY);
   const [services, changes, incidents] = await Promise.all([
-    db().service.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, state: true } }),
+    // Only services listed on the status page and not archived, under their public names.
+    db().service.findMany({ where: PUBLIC_SERVICE, orderBy: { name: "asc" }, select: { id: true, name: true, publicName: true, state: true } }),
     db().serviceStateChange.findMany({ where: { at: { gte: since } }, orderBy: { at: "asc" }, select: { serviceId: true, state: true, at: true } }),
     db().incident.findMany({
       where: {
@@ -43,7 +45,7 @@ export async function publicStatus(now = new Date()): Promise<PublicStatus> {
         detectedAt: true,
         status: true,
         showPublicProgress: true,
-        services: { select: { service: { select: { name: true } } } },
+        services: { where: { service: PUBLIC_SERVICE }, select: { service: { select: { name: true, publicName: true } } } },
         publicUpdates: { orderBy: { createdAt: "desc" }, select: { status: true, body: true, createdAt: true } },
         runs: { where: { mode: "live" }, orderBy: { createdAt: "desc" }, take: 1, select: { steps: { select: { status: true } } } },
       },
@@ -75,7 +77,7 @@ export async function publicStatus(now = new Date()): Promise<PublicStatus> {
   return {
     updatedAt: now.toISOString(),
     overall,
-    services: services.map((s) => ({ name: s.name, state: s.state, history: history.get(s.id) ?? [] })),
+    services: services.map((s) => ({ name: s.publicName ?? s.name, state: s.state, history: history.get(s.id) ?? [] })),
     incidents: incidents.map((i) => {
       const steps = i.runs[0]?.steps ?? [];
       const done = steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length;
@@ -84,7 +86,7 @@ export async function publicStatus(now = new Date()): Promise<PublicStatus> {
         title: i.publicTitle!,
         startedAt: i.detectedAt.toISOString(),
         resolved: !ACTIVE_STATUSES.includes(i.status),
-        services: i.services.map((x) => x.service.name),
+        services: i.services.map((x) => x.service.publicName ?? x.service.name),
         progress: i.showPublicProgress && steps.length ? Math.round((done / steps.length) * 100) : null,
         updates: i.publicUpdates.map((u) => ({ status: u.status, body: u.body, at: u.createdAt.toISOString() })),
       };

@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { anyIncident } from "@/lib/setup/checklist-queries";
 import { listIncidents } from "@/lib/incidents/queries";
 import { SEVERITIES, STATUSES, STATUS_LABELS, ZIncidentFilters } from "@/lib/incidents/schemas";
 import { listServices } from "@/lib/services/queries";
@@ -11,15 +13,18 @@ export const metadata = { title: "Incidents" };
 export const dynamic = "force-dynamic";
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireUser();
+  const user = await requireUser();
   const raw = await searchParams;
   const filters = ZIncidentFilters.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
-  const [{ items, nextCursor }, services] = await Promise.all([listIncidents(filters), listServices()]);
+  const [{ items, nextCursor }, services] = await Promise.all([listIncidents(filters), listServices({ includeArchived: true })]);
   const nextParams = new URLSearchParams();
   for (const k of ["status", "severity", "service", "q"] as const) if (filters[k]) nextParams.set(k, String(filters[k]));
   if (nextCursor) nextParams.set("cursor", nextCursor);
   const firstParams = new URLSearchParams(nextParams);
   firstParams.delete("cursor");
+  const filtered = Boolean(filters.status || filters.severity || filters.service || filters.q);
+  // An empty page is either "nothing declared yet" or "nothing matches": they need different next steps.
+  const noneAtAll = items.length === 0 && !filters.cursor && !(await anyIncident());
 
   return (
     <div className="space-y-4">
@@ -61,8 +66,35 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
           </Link>
         </div>
       </form>
-      {items.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">No incidents match these filters.</p>
+      {noneAtAll ? (
+        <div className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="incidents-empty">
+          <p className="font-semibold text-slate-800 dark:text-slate-200">No incidents yet.</p>
+          <p className="mt-1 text-sm">
+            Every incident declared in Rollcall is listed here, open or resolved, with its timeline and decisions.
+            {can(user.role, "incident.declare") ? (
+              <>
+                {" "}
+                <Link href="/incidents/new" className="font-semibold text-sky-700 underline dark:text-sky-400">
+                  Declare an incident
+                </Link>{" "}
+                when something breaks.
+              </>
+            ) : (
+              " On-call engineers and team leads declare them."
+            )}
+          </p>
+        </div>
+      ) : items.length === 0 ? (
+        <div className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="incidents-no-match">
+          <p>{filtered ? "No incidents match these filters." : "No more incidents."}</p>
+          <p className="mt-2 text-sm">
+            {filtered ? "Try another status or severity, a shorter search, or " : "Go back to "}
+            <Link href="/incidents" className="font-semibold text-sky-700 underline dark:text-sky-400">
+              {filtered ? "clear filters" : "the first page"}
+            </Link>
+            .
+          </p>
+        </div>
       ) : (
         <ul className="space-y-2" aria-label="Incidents">
           {items.map((i) => (

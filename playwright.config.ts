@@ -1,7 +1,11 @@
 import { defineConfig, devices } from "@playwright/test";
 import { existsSync } from "node:fs";
+import { FIRST_ADMIN } from "./e2e/first-admin";
 
 const PORT = Number(process.env.E2E_PORT ?? 3107);
+// A second server on an empty database without the demo (day one in production).
+const EMPTY_PORT = PORT + 1;
+
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
   throw new Error(`Chromium not found at ${chromium}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH.`);
@@ -24,16 +28,32 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    // A production build on a fresh embedded database with the demo data, removed afterwards.
-    command: "npx tsx e2e/serve.ts",
-    url: `http://localhost:${PORT}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    env: { PORT: String(PORT), DEMO: "1", NEXTAUTH_URL: `http://localhost:${PORT}` },
-  },
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /day-one\.spec\.ts/ },
+    { name: "day-one", use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${EMPTY_PORT}` }, testMatch: /day-one\.spec\.ts/ },
+  ],
+  webServer: [
+    {
+      // A production build on a fresh embedded database with the demo data, removed afterwards.
+      command: "npx tsx e2e/serve.ts",
+      url: `http://localhost:${PORT}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+      env: { PORT: String(PORT), DEMO: "1", NEXTAUTH_URL: `http://localhost:${PORT}` },
+    },
+    {
+      // Production as the README starts it, on an empty database: no demo data, the first admin from the environment.
+      command: "npx tsx e2e/serve.ts",
+      url: `http://localhost:${EMPTY_PORT}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+      env: { PORT: String(EMPTY_PORT), DEMO: "0", ADMIN_EMAIL: FIRST_ADMIN.email, ADMIN_PASSWORD: FIRST_ADMIN.password, NEXTAUTH_URL: `http://localhost:${EMPTY_PORT}` },
+    },
+  ],
 });

@@ -30,11 +30,36 @@ async function createIn(client: Tx, input: CreateChannel, key: Buffer | string) 
   });
 }
 
-export type ChannelView = { id: string; name: string; kind: ChannelKind; active: boolean; config: Record<string, string> };
+/** The most recent test message to a channel (a Delivery whose message has trigger channel_test). */
+export type LastTest = { status: "pending" | "sending" | "delivered" | "failed" | "given_up"; at: Date; error: string | null };
+
+export type ChannelView = {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+  active: boolean;
+  /** Masked by the kind's redact: safe to show and to send to the browser. */
+  config: Record<string, string>;
+  lastTest: LastTest | null;
+  /** Deliveries still to be attempted (pending, failed and waiting to retry, or being sent). */
+  waiting: number;
+};
 
 /** Channels as a page may show them: config decrypted only to be masked. */
 export async function listChannels(db: Db, key: Buffer | string): Promise<ChannelView[]> {
   const rows = await db.channel.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, kind: true, active: true, configEncrypted: true } });
+  const ids = rows.map((r) => r.id);
+  const [tests, waiting] = await Promise.all([
+    db.delivery.findMany({
+      where: { channelId: { in: ids }, message: { trigger: "channel_test" } },
+      orderBy: { createdAt: "desc" },
+      distinct: ["channelId"],
+      select: { channelId: true, status: true, lastError: true, deliveredAt: true, lastAttemptAt: true, createdAt: true },
+    }),
+    db.delivery.groupBy({ by: ["channelId"], where: { channelId: { in: ids }, status: { in: ["pending", "failed", "sending"] } }, _count: { _all: true } }),
+  ]);
+  const lastTests = new Map(tests.map((t) => [t.channelId, { status: t.status, at: t.deliveredAt ?? t.lastAttemptAt ?? t.createdAt, error: t.lastError }]));
+  const waitingBy = new Map(waiting.map((w) => [w.channelId, w._count._all]));
   return rows.map(({ configEncrypted, ...row }) => {
     let config: Record<string, string>;
     try {
@@ -42,6 +67,6 @@ export async function listChannels(db: Db, key: Buffer | string): Promise<Channe
     } catch {
       config = { config: "cannot be decrypted with the current COMMS_KEY" };
     }
-    return { ...row, config };
+    return { ...row, config, lastTest: lastTests.get(row.id) ?? null, waiting: waitingBy.get(row.id) ?? 0 };
   });
 }

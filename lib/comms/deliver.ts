@@ -171,22 +171,33 @@ export async function processDeliveries(db: Db, now: Date, opts: ProcessOptions)
 type Row = {
   id: string;
   message: { id: string; incidentId: string | null; audience: string; subject: string; body: string };
-  channel: { kind: ChannelKind; active: boolean; configEncrypted: string } | null;
+  channel: SendChannel | null;
 };
 
 async function attempt(row: Row, opts: ProcessOptions): Promise<SendResult> {
-  if (!row.channel) return { ok: false, status: null, detail: "Channel was deleted", retryable: false };
-  if (!row.channel.active) return { ok: false, status: null, detail: "Channel is inactive", retryable: false };
+  return sendOnce(row.channel, { ...row.message, deliveryId: row.id }, opts);
+}
+
+export type SendChannel = { kind: ChannelKind; active: boolean; configEncrypted: string };
+export type SendMessage = { id: string; deliveryId: string; incidentId: string | null; audience: string; subject: string; body: string };
+
+/**
+ * One attempt to send a message to a channel, as the delivery loop and a channel test make it.
+ * Never throws: a deleted or inactive channel, or a config that cannot be decrypted, is a
+ * permanent failure; a sender that throws (a timeout) is worth retrying.
+ */
+export async function sendOnce(channel: SendChannel | null, m: SendMessage, opts: { key: Buffer | string; timeoutMs?: number }): Promise<SendResult> {
+  if (!channel) return { ok: false, status: null, detail: "Channel was deleted", retryable: false };
+  if (!channel.active) return { ok: false, status: null, detail: "Channel is inactive", retryable: false };
   let config: unknown;
   try {
-    config = JSON.parse(decrypt(row.channel.configEncrypted, opts.key));
+    config = JSON.parse(decrypt(channel.configEncrypted, opts.key));
   } catch (e) {
     return { ok: false, status: null, detail: (e as Error).message, retryable: false };
   }
-  const m = row.message;
-  const message = { subject: m.subject, body: m.body, meta: { messageId: m.id, deliveryId: row.id, incidentId: m.incidentId, audience: m.audience } };
+  const message = { subject: m.subject, body: m.body, meta: { messageId: m.id, deliveryId: m.deliveryId, incidentId: m.incidentId, audience: m.audience } };
   try {
-    return await channelFor(row.channel.kind).send(message, config, AbortSignal.timeout(opts.timeoutMs ?? 15_000));
+    return await channelFor(channel.kind).send(message, config, AbortSignal.timeout(opts.timeoutMs ?? 15_000));
   } catch (e) {
     return { ok: false, status: null, detail: (e as Error).message, retryable: true };
   }

@@ -79,25 +79,33 @@ export default async function StatusPage() {
 
       <section aria-labelledby="services-h" className="space-y-2">
         <h2 id="services-h" className="text-lg font-semibold">Services</h2>
-        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
-          {s.services.map((svc) => (
-            <li key={svc.name} className="space-y-2 p-3">
-              <div className="flex items-center justify-between gap-2">
-                <span className="font-medium">{svc.name}</span>
-                <span className="flex items-center gap-2 text-sm">
-                  <span aria-hidden className={`h-2.5 w-2.5 rounded-full ${DOT[svc.state]}`} />
-                  {STATE_LABELS[svc.state]}
-                </span>
-              </div>
-              <div className="flex h-6 gap-px" aria-label={`${svc.name}: last 90 days`} role="img">
-                {svc.history.map((d) => (
-                  <span key={d.day} title={`${d.day}: ${STATE_LABELS[d.worst]}`} className={`flex-1 rounded-sm ${DOT[d.worst]}`} />
-                ))}
-              </div>
-            </li>
-          ))}
-        </ul>
-        <p className="text-xs text-slate-500">Bars: the worst state of each of the last 90 days.</p>
+        {s.services.length === 0 ? (
+          <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="status-no-services">
+            No services are listed yet. When they are, their current state and the last 90 days appear here.
+          </p>
+        ) : (
+          <>
+            <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+              {s.services.map((svc) => (
+                <li key={svc.name} className="space-y-2 p-3">
+                  <div className="flex items-center justify-between gap-2">
+                    <span className="font-medium">{svc.name}</span>
+                    <span className="flex items-center gap-2 text-sm">
+                      <span aria-hidden className={`h-2.5 w-2.5 rounded-full ${DOT[svc.state]}`} />
+                      {STATE_LABELS[svc.state]}
+                    </span>
+                  </div>
+                  <div className="flex h-6 gap-px" aria-label={`${svc.name}: last 90 days`} role="img">
+                    {svc.history.map((d) => (
+                      <span key={d.day} title={`${d.day}: ${STATE_LABELS[d.worst]}`} className={`flex-1 rounded-sm ${DOT[d.worst]}`} />
+                    ))}
+                  </div>
+                </li>
+              ))}
+            </ul>
+            <p className="text-xs text-slate-500">Bars: the worst state of each of the last 90 days.</p>
+          </>
+        )}
       </section>
 
       {past.length > 0 && (

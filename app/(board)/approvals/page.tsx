@@ -13,6 +13,8 @@ export default async function ApprovalsPage() {
   const user = await requireUser();
   const { decide, mine, recent } = await inbox(user);
   const breakGlass = can(user.role, "rollback.breakglass");
+  const mayDecide = can(user.role, "rollback.decide");
+  const mayRequest = can(user.role, "rollback.request");
   const labels = scopeLabels();
   return (
     <div className="space-y-6">
@@ -25,7 +27,15 @@ export default async function ApprovalsPage() {
           Waiting for you ({decide.length})
         </h2>
         {decide.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">Nothing to decide. New requests appear here live.</p>
+          <div className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="approvals-empty">
+            <p className="font-semibold text-slate-800 dark:text-slate-200">Nothing is waiting for you.</p>
+            <p className="mt-1 text-sm">
+              {mayDecide
+                ? "Rollback requests you may decide appear here the moment they are made (with browser notifications on, even while you are in another tab)."
+                : "Your role does not decide rollback requests; the decision matrix says who does."}{" "}
+              {mayRequest && "To ask for a rollback, open the incident and request one there."}
+            </p>
+          </div>
         ) : (
           <ul className="space-y-3" aria-label="Requests to decide">
             {decide.map((r) => (

@@ -1,11 +1,13 @@
 import { requireUser } from "@/lib/auth/session";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { escalationPath } from "@/lib/contacts/escalation-path";
 import { policyState } from "@/lib/decisions/policy-registry";
 import { formatPolicyError } from "@/lib/policy/load";
 import { describeBound } from "@/lib/policy/evaluate";
+import { policyReview } from "@/lib/policy-review/queries";
 import { WhatIf } from "@/components/policy/what-if";
+import { PolicyReview } from "@/components/policy/review-form";
 import { Card } from "@/components/ui/card";
 import { SeverityBadge } from "@/components/incidents/badges";
 
@@ -16,13 +18,14 @@ const th = "px-3 py-2 text-left";
 const td = "px-3 py-2 align-top";
 
 export default async function MatrixPage() {
-  await requireUser();
+  const user = await requireUser();
   const state = policyState();
   const active = state.active;
   // The path the sweeper uses: a saved one replaces the policy's (lib/contacts/escalation-path.ts).
   const path = active ? await escalationPath() : null;
   const ids = [...new Set(path?.steps.flatMap((s) => s.contactIds) ?? [])];
   const names = new Map(ids.length ? (await db().contact.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((c) => [c.id, c.name]) : []);
+  const review = active ? await policyReview() : null;
   return (
     <div className="space-y-6">
       <div>
@@ -47,6 +50,10 @@ export default async function MatrixPage() {
       )}
       {active && (
         <>
+          <Card aria-labelledby="review-h">
+            <h2 id="review-h" className="mb-2 font-semibold">Review</h2>
+            <PolicyReview activeVersion={active.version} review={review} canReview={can(user.role, "settings.manage")} />
+          </Card>
           <Card className="overflow-x-auto p-0">
             <h2 className="px-4 pt-4 font-semibold">Rollback triggers</h2>
             <table className="mt-2 w-full min-w-[40rem] text-sm">

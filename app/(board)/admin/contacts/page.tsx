@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { escalationHistory, escalationPath } from "@/lib/contacts/escalation-path";
@@ -74,7 +75,24 @@ export default async function ContactsPage() {
 
       <section aria-labelledby="contacts-h" className="space-y-2">
         <h2 id="contacts-h" className="text-lg font-semibold">Contacts</h2>
-        {contacts.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No contacts yet.</p>}
+        {contacts.length === 0 && (
+          <div className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="contacts-empty">
+            <p className="font-semibold text-slate-800 dark:text-slate-200">No contacts yet.</p>
+            <p className="mt-1">
+              Contacts are the people an escalation reaches: when a rollback request waits past a step of the escalation path, that step&apos;s contacts get a message on
+              their channels. Add them with the form above, then put them on the steps of the escalation path.
+            </p>
+            {choices.channels.filter((c) => c.active).length === 0 && (
+              <p className="mt-2">
+                No channel exists to reach them yet:{" "}
+                <Link href="/admin/channels" className="font-semibold text-sky-700 underline dark:text-sky-400">
+                  add a channel
+                </Link>{" "}
+                first, or escalations to them are recorded as not delivered.
+              </p>
+            )}
+          </div>
+        )}
         <ul className="space-y-2" aria-label="Contacts">
           {contacts.map((c) => {
             const active = c.channels.filter((x) => x.channel.active);

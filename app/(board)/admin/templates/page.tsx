@@ -20,7 +20,8 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
   }
   const sp = await searchParams;
   const templates = await currentTemplates(db());
-  const isNew = sp.new === "1";
+  // With no template at all, the only useful form is a new one.
+  const isNew = sp.new === "1" || templates.length === 0;
   const selected = isNew ? null : (templates.find((t) => t.name === sp.t) ?? templates[0] ?? null);
   const [history, incidents, liveVars] = await Promise.all([
     selected ? templateHistory(db(), selected.name) : Promise.resolve([]),
@@ -40,6 +41,17 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
           <p className="text-sm text-slate-600 dark:text-slate-400">Messages the composer starts from. Every save is a new version; older versions stay and can be restored.</p>
         </div>
       </div>
+      {templates.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400" data-testid="templates-empty">
+          No templates yet. Without one, every message is written from scratch in the composer: start with the update your responders send most often, using the form below.
+        </p>
+      ) : (
+        templates.every((t) => t.version === null) && (
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="templates-built-in">
+            None of these has been edited yet: they are Rollcall&apos;s built-in wording. Put your company&apos;s voice, links and sign-off in them before the first incident.
+          </p>
+        )
+      )}
       <nav aria-label="Templates" className="-mx-4 flex gap-2 overflow-x-auto px-4 pb-1 sm:mx-0 sm:flex-wrap sm:px-0">
         {templates.map((t) => {
           const active = !isNew && t.name === selected?.name;

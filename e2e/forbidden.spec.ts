@@ -173,6 +173,8 @@ test.describe("forbidden roles", () => {
     const owner = `Team ${uid()}`;
     await loginAs(page, "admin");
     await page.goto("/services");
+    const openEdit = () => page.locator("summary").filter({ hasText: /^Analytics$/ }).click();
+    await openEdit();
     const form = page.getByRole("form", { name: "Edit Analytics" });
     await form.getByLabel("Owner team").fill(owner);
     const action = await captureServerAction(page, () => form.getByRole("button", { name: "Save Analytics" }).click());
@@ -192,6 +194,7 @@ test.describe("forbidden roles", () => {
 
     // Put the demo owner back so no other spec sees this one's edit.
     await page.reload();
+    await openEdit();
     await form.getByLabel("Owner team").fill("Insights");
     await form.getByRole("button", { name: "Save Analytics" }).click();
     await expect(form.getByRole("status")).toHaveText("Saved.");

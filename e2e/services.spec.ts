@@ -6,7 +6,7 @@ import { SCHEMES, VIEWPORTS, shoot } from "./shots";
 async function fillNewService(page: Page, s: { name: string; rto?: string; runbook?: string; production?: string }) {
   const form = page.getByRole("form", { name: "Add a service" });
   if (!(await form.isVisible())) await page.getByText("Add a service", { exact: true }).click();
-  await form.getByLabel("Name").fill(s.name);
+  await form.getByLabel("Name", { exact: true }).fill(s.name);
   await form.getByLabel("Owner team").fill("Payments team");
   await form.getByLabel("Tier").selectOption("High");
   await form.getByLabel("RTO (minutes)").fill(s.rto ?? "15");
@@ -30,7 +30,7 @@ test.describe("service catalogue", () => {
     // Refused with the reason next to the field, and nothing typed is lost.
     await expect(form.getByText("RTO must be a number of minutes.")).toBeVisible();
     form = page.getByRole("form", { name: "Add a service" });
-    await expect(form.getByLabel("Name")).toHaveValue(name);
+    await expect(form.getByLabel("Name", { exact: true })).toHaveValue(name);
     await expect(form.getByLabel("target_version (production)")).toHaveValue("v1");
     await form.getByLabel("RTO (minutes)").fill("15");
     await form.getByRole("button", { name: "Add service" }).click();
@@ -49,7 +49,8 @@ test.describe("service catalogue", () => {
     await page.goto("/services");
     await page.locator("summary", { hasText: name }).click();
     await page.getByRole("button", { name: `Archive ${name}` }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Archived" })).toBeVisible();
+    // It moves to the archived list, with its incident count and a way back.
+    await expect(page.getByRole("region", { name: "Archived" }).getByRole("button", { name: `Restore ${name}` })).toBeVisible();
     await page.goto("/incidents/new");
     await expect(page.getByRole("checkbox", { name })).toHaveCount(0);
     await page.goto("/status");

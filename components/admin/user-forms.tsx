@@ -42,7 +42,8 @@ export function CreateUserForm() {
   );
 }
 
-export function UserRowActions({ user, self }: { user: { id: string; name: string; role: RoleName; active: boolean }; self: boolean }) {
+/** Role and activation. A user whose invitation is pending is withdrawn by revoking it instead. */
+export function UserRowActions({ user, self, invitePending = false }: { user: { id: string; name: string; role: RoleName; active: boolean }; self: boolean; invitePending?: boolean }) {
   const [roleState, roleAction, rolePending] = useActionState(changeRoleAction, initialState);
   const [activeState, activeAction, activePending] = useActionState(setActiveAction, initialState);
   const message = roleState.message ?? activeState.message;
@@ -64,7 +65,7 @@ export function UserRowActions({ user, self }: { user: { id: string; name: strin
           Change role
         </Button>
       </form>
-      {!self && (
+      {!self && !invitePending && (
         <form
           action={activeAction}
           onSubmit={(e) => {

@@ -1,8 +1,14 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { requireCtx } from "../auth/session.ts";
+import { redirect } from "next/navigation";
+import { requestIp, requireCtx } from "../auth/session.ts";
 import { errorState, formValues, type ActionState } from "../action-state.ts";
+import { isAppError } from "../errors.ts";
 import { changeRole, createUser, setActive } from "./manage-users.ts";
+import { acceptInvite, INVITE_NOT_VALID, inviteUser, reissueInvite, revokeInvite } from "./invite.ts";
+
+/** An invitation link travels back to the admin once, in the action's answer; it is stored nowhere. */
+export type InviteState = ActionState & { link?: string; email?: string; expiresAt?: string };
 
 export async function createUserAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const values = formValues(form);
@@ -14,6 +20,71 @@ export async function createUserAction(_prev: ActionState, form: FormData): Prom
     const { password: _drop, ...kept } = values;
     return errorState(err, kept);
   }
+}
+
+export async function inviteUserAction(_prev: InviteState, form: FormData): Promise<InviteState> {
+  const values = formValues(form);
+  try {
+    const invite = await inviteUser({ ctx: await requireCtx(), input: values });
+    revalidatePath("/admin/users");
+    return {
+      ok: true,
+      message: `Invited ${invite.user.email}.`,
+      link: invite.link,
+      email: invite.user.email,
+      expiresAt: invite.expiresAt.toISOString(),
+      at: Date.now(),
+    };
+  } catch (err) {
+    return errorState(err, values);
+  }
+}
+
+export async function reissueInviteAction(_prev: InviteState, form: FormData): Promise<InviteState> {
+  const values = formValues(form);
+  try {
+    const invite = await reissueInvite({ ctx: await requireCtx(), input: values });
+    revalidatePath("/admin/users");
+    return {
+      ok: true,
+      message: "New link created; the old one no longer works.",
+      link: invite.link,
+      email: invite.user.email,
+      expiresAt: invite.expiresAt.toISOString(),
+      at: Date.now(),
+    };
+  } catch (err) {
+    return errorState(err, values);
+  }
+}
+
+export async function revokeInviteAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = formValues(form);
+  try {
+    await revokeInvite({ ctx: await requireCtx(), input: values });
+    revalidatePath("/admin/users");
+    return { ok: true, message: "Invitation revoked; the account is deactivated." };
+  } catch (err) {
+    return errorState(err, values);
+  }
+}
+
+export type AcceptInviteState = ActionState & { invalid?: boolean };
+
+/**
+ * Public on purpose: whoever holds the invitation link may set that account's password once.
+ * The verb checks the token; no session is involved.
+ */
+export async function acceptInviteAction(_prev: AcceptInviteState, form: FormData): Promise<AcceptInviteState> {
+  const { password: _p, confirm: _c, ...kept } = formValues(form);
+  let email: string;
+  try {
+    ({ email } = await acceptInvite({ input: formValues(form), ip: await requestIp() }));
+  } catch (err) {
+    if (isAppError(err) && err.code === "NOT_FOUND") return { ok: false, invalid: true, message: INVITE_NOT_VALID };
+    return errorState(err, kept);
+  }
+  redirect(`/login?${new URLSearchParams({ email, invited: "1" }).toString()}`);
 }
 
 export async function changeRoleAction(_prev: ActionState, form: FormData): Promise<ActionState> {

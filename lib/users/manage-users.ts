@@ -22,12 +22,15 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: unknown }) {
   });
 }
 
-/** An admin may not demote or deactivate the last active admin: someone must be able to fix things. */
+/**
+ * An admin may not demote or deactivate the last active admin: someone must be able to fix things.
+ * An administrator whose invitation is still pending cannot sign in yet, so does not count.
+ */
 async function assertNotLastAdmin(tx: Tx, userId: string) {
-  const target = await tx.user.findUnique({ where: { id: userId }, select: { role: true, active: true } });
+  const target = await tx.user.findUnique({ where: { id: userId }, select: { role: true, active: true, inviteExpiresAt: true } });
   if (!target) throw new AppError("NOT_FOUND", "That user no longer exists.");
-  if (target.role !== "admin" || !target.active) return target;
-  const admins = await tx.user.count({ where: { role: "admin", active: true } });
+  if (target.role !== "admin" || !target.active || target.inviteExpiresAt) return target;
+  const admins = await tx.user.count({ where: { role: "admin", active: true, inviteExpiresAt: null } });
   if (admins <= 1) throw new AppError("CONFLICT", "This is the last active administrator. Make someone else an administrator first.");
   return target;
 }
@@ -69,6 +72,6 @@ export async function setActive({ ctx, input }: { ctx: Ctx; input: unknown }) {
 export function listUsers() {
   return db().user.findMany({
     orderBy: [{ active: "desc" }, { name: "asc" }],
-    select: { id: true, email: true, name: true, role: true, active: true, createdAt: true },
+    select: { id: true, email: true, name: true, role: true, active: true, createdAt: true, inviteExpiresAt: true },
   });
 }

@@ -1,15 +1,36 @@
 import { z } from "zod";
 import { ROLES } from "../auth/permissions.ts";
 
-export const ZCreateUser = z.object({
-  email: z.email("Enter a valid email address.").max(254).transform((v) => v.toLowerCase()),
-  name: z.string().trim().min(1, "Enter a name.").max(100, "Names are limited to 100 characters."),
-  role: z.enum(ROLES, "Choose a role."),
-  password: z.string().min(12, "Passwords need at least 12 characters.").max(200, "Passwords are limited to 200 characters."),
-});
+// One password rule for every way a password is set (by an admin, or by an invited user).
+export const ZPassword = z.string().min(12, "Passwords need at least 12 characters.").max(200, "Passwords are limited to 200 characters.");
+
+const ZEmail = z
+  .email("Enter a valid email address.")
+  .max(254)
+  .transform((v) => v.toLowerCase());
+const ZName = z.string().trim().min(1, "Enter a name.").max(100, "Names are limited to 100 characters.");
+const ZRole = z.enum(ROLES, "Choose a role.");
+
+export const ZCreateUser = z.object({ email: ZEmail, name: ZName, role: ZRole, password: ZPassword });
 export type CreateUser = z.infer<typeof ZCreateUser>;
 
-export const ZChangeRole = z.object({ userId: z.uuid(), role: z.enum(ROLES, "Choose a role.") });
+export const ZInviteUser = z.object({ email: ZEmail, name: ZName, role: ZRole });
+export type InviteUser = z.infer<typeof ZInviteUser>;
+
+export const ZInviteTarget = z.object({ userId: z.uuid() });
+export type InviteTarget = z.infer<typeof ZInviteTarget>;
+
+export const ZAcceptInvite = z
+  .object({
+    // 32 bytes in base64url are 43 characters; anything else cannot be one of ours.
+    token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid."),
+    password: ZPassword,
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ." });
+export type AcceptInvite = z.infer<typeof ZAcceptInvite>;
+
+export const ZChangeRole = z.object({ userId: z.uuid(), role: ZRole });
 export type ChangeRole = z.infer<typeof ZChangeRole>;
 
 export const ZSetActive = z.object({ userId: z.uuid(), active: z.enum(["true", "false"]).transform((v) => v === "true") });

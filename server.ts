@@ -102,6 +102,9 @@ async function main() {
   setEnv("ROLLCALL_NODE", process.execPath);
   const demoService = demo ? await startDemo({ dataDir: path.resolve(e.DATA_DIR), root: import.meta.dirname, flags: flags.store, log }) : null;
   if (demoService) setEnv("DEMO_SERVICE_URL", demoService.url);
+  // A second copy for drills: the demo-service runbook's "drill" environment points at it.
+  const drillService = demo ? await startDemo({ dataDir: path.resolve(e.DATA_DIR), root: import.meta.dirname, flags: flags.store, log, instance: "drill" }) : null;
+  if (drillService) setEnv("DEMO_DRILL_SERVICE_URL", drillService.url);
 
 
   const app = next({ dev, dir: import.meta.dirname, hostname: "localhost", port });
@@ -132,6 +135,7 @@ async function main() {
   }
   log(`Flag store: ${flags.url}`);
   if (demoService) log(`Demo service (v2 deployed, failing): ${demoService.url}  — declare an incident and run the "demo-service" runbook to roll it back`);
+  if (drillService) log(`Demo drill copy: ${drillService.url}  — a drill of "demo-service" in its "drill" environment needs no approval`);
   if (demo) {
     log(`Demo data is on (DEMO=0 turns it off). Demo password for every demo user: ${DEMO_PASSWORD}`);
     for (const u of DEMO_USERS) log(`  ${u.role.padEnd(13)} ${u.email}`);
@@ -171,6 +175,7 @@ async function main() {
     force.unref();
     await engine.stop().catch(() => {});
     await demoService?.stop().catch(() => {});
+    await drillService?.stop().catch(() => {});
     await flags.close().catch(() => {});
     await sockets.close().catch(() => {});
     httpServer.closeAllConnections?.();

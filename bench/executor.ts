@@ -9,9 +9,9 @@
  *  - plain loop: 200 × `spawn("true")` awaiting "exit" — the baseline;
  *  - shell executor loop (diagnostic): 200 × shellExecutor.execute() with no database and no engine —
  *    the executor's own cost (process group, pipes, waiting for the pipes to close, log lines);
- *  - engine run (judged): startRun() of a drill (no approval gate, really executes) → the run's
+ *  - engine run (judged): requestRollback() of a drill (no approval gate, really executes) → the run's
  *    "finished" event, with one RunEngine configured as server.ts configures it (default tickMs,
- *    heartbeat and stale timeout) in this process. startRun() wakes the engine; each finished step
+ *    heartbeat and stale timeout) in this process. starting the run wakes the engine; each finished step
  *    asks for the next one, so the timer only matters for work started elsewhere.
  * Afterwards, not judged: the same runbook with the timer at 10 ms (what a busy timer costs: it
  * claims nothing while a step runs but competes for the database).
@@ -35,7 +35,7 @@ import { setEnv } from "../lib/env.ts";
 import type { Ctx } from "../lib/auth/actor.ts";
 import { createIncident } from "../lib/incidents/create-incident.ts";
 import { RunEngine } from "../lib/runs/engine.ts";
-import { startRun } from "../lib/runs/start-run.ts";
+import { requestRollback } from "../lib/approvals/request-rollback.ts";
 import { setIo, type IoServer } from "../lib/realtime/publish.ts";
 import type { RunChanged } from "../lib/realtime/events.ts";
 import { shellExecutor, ZShellParams } from "../lib/executors/shell.ts";
@@ -191,7 +191,10 @@ async function engineRun(ctx: Ctx, key: string, runbook: string): Promise<RunTim
   let finishedAt: number | undefined;
   let resolveFinish: (t: number) => void = () => {};
   const finished = new Promise<number>((r) => (resolveFinish = r));
-  const r = await startRun({ ctx, input: { key, runbook, mode: "drill", params: {} } });
+  // A drill is a rollback record too; under the default policy a HIGH incident's gate opens at once
+  // and the run starts in the request's transaction.
+  const req = await requestRollback({ ctx, input: { key, idempotencyKey: randomUUID(), runbook, mode: "drill", target: "v1", reason: "executor benchmark drill" } });
+  const r = { runId: (await db().run.findUniqueOrThrow({ where: { requestId: req.id }, select: { id: true } })).id };
   const startRunMs = performance.now() - s;
   const already = events.slice(from).find((x) => x.e.runId === r.runId && x.e.kind === "finished");
   if (already) finishedAt = already.t;
@@ -270,7 +273,7 @@ async function breakdown(run: RunTiming): Promise<Breakdown> {
     other: other / n,
   };
   const rows: [string, number, number][] = [
-    [`startRun(): load + validate the runbook, insert run and ${n} StepRun rows (once, spread over the steps)`, perStep.startRun, 1],
+    [`requestRollback(): load + validate the runbook, insert the record, run and ${n} StepRun rows (once, spread over the steps)`, perStep.startRun, 1],
     [`between steps, besides the claim: the finished step's promise settling, tick() scheduling`, perStep.between, n],
     [`claim by the timer or on start: one prepared statement (the chain below claims every other step)`, perStep.claim, count(claimHit)],
     [`process: spawn → exit of "true" as the shell executor recorded it (output.durationMs)`, perStep.process, n],
@@ -361,7 +364,7 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
   const rows = [
     ["plain loop: spawn(\"true\"), await exit (baseline)", String(STEPS), fmt(mPlain), fmt(perStep(mPlain)), "1.00×", "0", plain.map(fmt).join(" / ")],
     ["shell executor loop, no engine, no DB (diagnostic)", String(STEPS), fmt(mExec), fmt(perStep(mExec)), ratio(mExec, mPlain), fmt((mExec - mPlain) / STEPS), exec.map(fmt).join(" / ")],
-    [`RunEngine, ${tickLabel(TICK_MS)}: startRun → finished (judged)`, String(STEPS), fmt(mEngine), fmt(perStep(mEngine)), ratio(mEngine, mPlain), fmt(overhead), runs.map((r) => fmt(r.totalMs)).join(" / ")],
+    [`RunEngine, ${tickLabel(TICK_MS)}: requestRollback → finished (judged)`, String(STEPS), fmt(mEngine), fmt(perStep(mEngine)), ratio(mEngine, mPlain), fmt(overhead), runs.map((r) => fmt(r.totalMs)).join(" / ")],
   ];
   for (const [label, r, n] of [[`RunEngine, tickMs ${FAST_TICK_MS} (not judged)`, fastResult, STEPS]] as const) {
     if (r) rows.push([label, String(n), fmt(r.run.totalMs), fmt(r.run.totalMs / n), ratio(r.run.totalMs, r.plain), fmt((r.run.totalMs - r.plain) / n), `plain ${fmt(r.plain)}`]);
@@ -400,7 +403,7 @@ await runBench("executor", BUDGET_MS, async ({ url, tmp, say, onCleanup }) => {
       "",
       `- Machine: ${machineLine}`,
       `- PostgreSQL settings: ${machine.pgSettings}`,
-      `- Engine: one \`RunEngine\` in the bench process, **${tickLabel(TICK_MS)}**, heartbeatMs 2000 and staleAfterMs 15000 (defaults), maxConcurrent 4 (default); runs started with \`startRun()\` in mode \`drill\` (executes, no approval gate), which wakes the engine; timed from the \`startRun()\` call to the run's \`finished\` event (published after the run's end commits). ${REPS} interleaved rounds after a warm-up; medians.`,
+      `- Engine: one \`RunEngine\` in the bench process, **${tickLabel(TICK_MS)}**, heartbeatMs 2000 and staleAfterMs 15000 (defaults), maxConcurrent 4 (default); runs started with \`requestRollback()\` in mode \`drill\` on a HIGH incident (executes, no approval gate), which wakes the engine; timed from the \`startRun()\` call to the run's \`finished\` event (published after the run's end commits). ${REPS} interleaved rounds after a warm-up; medians.`,
       `- Baseline: \`spawn("true")\` awaiting \`exit\`, ${STEPS} times in a plain loop, in the same rounds.`,
       "",
       main_.markdown,

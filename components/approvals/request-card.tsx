@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
-import { breakGlassAction, decideRequestAction } from "@/lib/approvals/actions";
+import { breakGlassAction, cancelRollbackAction, decideRequestAction, startRollbackAction } from "@/lib/approvals/actions";
+import { ROLLBACK_STATE_LABELS, type RollbackState } from "@/lib/approvals/rollback-state";
 import { initialState } from "@/lib/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, TextArea, TextInput } from "@/components/ui/field";
@@ -16,6 +17,14 @@ export type RequestCardData = {
   scope: string;
   target: string;
   runbook: string | null;
+  runbookVersion: string | null;
+  params: [string, string][];
+  mode: "live" | "drill" | "dry_run";
+  environment: string;
+  state: RollbackState;
+  startError: string | null;
+  runId: string | null;
+  requestedById: string;
   reason: string;
   gate: string;
   approverRoles: string[];
@@ -30,13 +39,52 @@ export type RequestCardData = {
   votes: { id: string; approve: boolean; comment: string; role: string; user: string; createdAt: string }[];
 };
 
-const STATUS_STYLE: Record<string, string> = {
-  pending: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
-  approved: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
+const STATE_STYLE: Record<RollbackState, string> = {
+  awaiting_approval: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
+  approved: "bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200",
+  running: "bg-sky-700 text-white",
+  paused: "bg-orange-600 text-white",
+  succeeded: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
+  failed: "bg-red-700 text-white",
+  aborted: "bg-slate-200 text-slate-900 dark:bg-slate-800 dark:text-slate-100",
   rejected: "bg-slate-200 text-slate-900 dark:bg-slate-800 dark:text-slate-100",
   expired: "bg-slate-200 text-slate-900 dark:bg-slate-800 dark:text-slate-100",
-  overridden: "bg-red-700 text-white",
+  cancelled: "bg-slate-200 text-slate-900 dark:bg-slate-800 dark:text-slate-100",
 };
+
+/** An approved rollback whose run did not start by itself: starts exactly what was approved. */
+function StartForm({ requestId }: { requestId: string }) {
+  const [state, action, pending] = useActionState(startRollbackAction, initialState);
+  return (
+    <form action={action} className="space-y-2" aria-label="Start approved rollback">
+      <input type="hidden" name="requestId" value={requestId} />
+      <FormMessage message={state.message} ok={state.ok} />
+      <Button type="submit" variant="danger" disabled={pending} className="w-full">
+        {pending ? "Starting…" : "Start rollback (as approved)"}
+      </Button>
+    </form>
+  );
+}
+
+function CancelForm({ requestId }: { requestId: string }) {
+  const [state, action, pending] = useActionState(cancelRollbackAction, initialState);
+  const v = state.ok ? {} : (state.values ?? {});
+  return (
+    <details className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+      <summary className="cursor-pointer text-sm font-semibold">Cancel this request</summary>
+      <form action={action} key={JSON.stringify(v)} className="mt-2 space-y-2" aria-label="Cancel request">
+        <input type="hidden" name="requestId" value={requestId} />
+        <FormMessage message={state.message} ok={state.ok} />
+        <Field label="Why cancel?" name={`cancel-${requestId}`} error={state.fieldErrors?.reason}>
+          <TextInput name="reason" id={`cancel-${requestId}`} defaultValue={String(v.reason ?? "")} error={state.fieldErrors?.reason} />
+        </Field>
+        <Button type="submit" variant="secondary" disabled={pending}>
+          Cancel request
+        </Button>
+      </form>
+    </details>
+  );
+}
 
 function DecideForm({ requestId }: { requestId: string }) {
   const [state, action, pending] = useActionState(decideRequestAction, initialState);
@@ -80,14 +128,19 @@ function BreakGlassForm({ requestId }: { requestId: string }) {
   );
 }
 
-export function RequestCard({ r, canDecide, canBreakGlass, showIncident }: { r: RequestCardData; canDecide: boolean; canBreakGlass: boolean; showIncident?: boolean }) {
+export function RequestCard({ r, canDecide, canBreakGlass, canStart = false, canCancel = false, showIncident }: { r: RequestCardData; canDecide: boolean; canBreakGlass: boolean; canStart?: boolean; canCancel?: boolean; showIncident?: boolean }) {
   const approvals = r.votes.filter((v) => v.approve).length;
+  const kind = r.mode === "drill" ? "Drill" : "Rollback";
   return (
-    <article aria-label={`Rollback request for ${r.incident.key}`} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <article aria-label={`${kind} request for ${r.incident.key}`} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <SeverityBadge severity={r.severity} />
-        <span data-testid="request-status" className={`rounded-full px-2 py-0.5 text-xs font-bold uppercase ${STATUS_STYLE[r.status] ?? ""}`}>
-          {r.status === "overridden" ? "break-glass" : r.status}
+        <span data-testid="request-status" data-state={r.state} className={`rounded-full px-2 py-0.5 text-xs font-bold uppercase ${STATE_STYLE[r.state]}`}>
+          {ROLLBACK_STATE_LABELS[r.state]}
+        </span>
+        {r.status === "overridden" && <span className="rounded-full bg-red-700 px-2 py-0.5 text-xs font-bold uppercase text-white">break-glass</span>}
+        <span className="rounded bg-slate-100 px-2 py-0.5 text-xs font-semibold dark:bg-slate-800">
+          {kind} · {r.environment}
         </span>
         {showIncident && (
           <Link href={`/incidents/${r.incident.key}`} className="font-semibold underline">
@@ -108,7 +161,24 @@ export function RequestCard({ r, canDecide, canBreakGlass, showIncident }: { r: 
         {r.runbook && (
           <div>
             <dt className="inline text-slate-500">Runbook: </dt>
-            <dd className="inline">{r.runbook}</dd>
+            <dd className="inline">
+              {r.runbook}
+              {r.runbookVersion && <span className="font-mono text-xs text-slate-500"> @{r.runbookVersion}</span>}
+            </dd>
+          </div>
+        )}
+        {r.params.length > 0 && (
+          <div className="sm:col-span-2">
+            <dt className="text-slate-500">Parameters (exactly what runs):</dt>
+            <dd>
+              <ul className="font-mono text-xs break-all">
+                {r.params.map(([k, val]) => (
+                  <li key={k}>
+                    {k} = {val}
+                  </li>
+                ))}
+              </ul>
+            </dd>
           </div>
         )}
         <div>
@@ -144,8 +214,15 @@ export function RequestCard({ r, canDecide, canBreakGlass, showIncident }: { r: 
           ))}
         </ul>
       )}
+      {r.startError && r.state === "approved" && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-900 dark:bg-red-950 dark:text-red-200">
+          The run did not start: {r.startError}
+        </p>
+      )}
       {canDecide && <DecideForm requestId={r.id} />}
+      {r.state === "approved" && canStart && <StartForm requestId={r.id} />}
       {r.status === "pending" && canBreakGlass && <BreakGlassForm requestId={r.id} />}
+      {r.status === "pending" && canCancel && <CancelForm requestId={r.id} />}
     </article>
   );
 }

@@ -1,4 +1,5 @@
 import type { RequestView } from "@/lib/approvals/queries";
+import { rollbackState } from "@/lib/approvals/rollback-state";
 import type { RequestCardData } from "./request-card";
 
 /** scopeLabels: the active policy's scope labels, so people read "Application rollback", not an id. */
@@ -7,9 +8,17 @@ export function toCard(r: RequestView, scopeLabels: Record<string, string> = {})
     id: r.id,
     status: r.status,
     severity: r.severity,
-    scope: scopeLabels[r.scope] ?? r.scope,
+    scope: r.scope ? (scopeLabels[r.scope] ?? r.scope) : "Not assessed (no matrix rule matched)",
     target: r.target,
     runbook: r.runbook,
+    runbookVersion: r.runbookVersion,
+    params: Object.entries((r.params ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)] as [string, string]),
+    mode: r.mode,
+    environment: r.environment,
+    state: rollbackState(r),
+    startError: r.startError,
+    runId: r.run?.id ?? null,
+    requestedById: r.requestedById,
     reason: r.reason,
     gate: r.gate,
     approverRoles: r.approverRoles,

@@ -17,19 +17,21 @@ type Props = {
   incidentKey: string;
   runbooks: RunbookOption[];
   defaultRunbook: string | null;
-  liveAllowed: boolean;
-  liveBlockedReason: string | null;
   defaults: Record<string, string>;
 };
 
-/** Choose a runbook and its parameters; dry run and drill need no approval, live needs the gate open. */
+/**
+ * A dry run: plan every step and run the read-only prerequisites, changing nothing. Live rollbacks
+ * and drills are requested in the Rollback card, which pins what runs.
+ */
 export function StartRunForm(p: Props) {
   const [state, action, pending] = useActionState(startRunAction, initialState);
   const v = state.ok ? {} : (state.values ?? {});
   const [name, setName] = useState(String(v.runbook ?? p.defaultRunbook ?? p.runbooks[0]?.name ?? ""));
   const rb = p.runbooks.find((r) => r.name === name);
   return (
-    <form action={action} key={JSON.stringify(v)} className="space-y-3" aria-label="Run a runbook">
+    <form action={action} key={JSON.stringify(v)} className="space-y-3" aria-label="Plan a runbook">
+      <input type="hidden" name="mode" value="dry_run" />
       <input type="hidden" name="key" value={p.incidentKey} />
       <FormMessage message={state.message} ok={state.ok} />
       {/* Own ids: the Rollback card's request form on the same page has a "runbook" field too. */}
@@ -52,17 +54,8 @@ export function StartRunForm(p: Props) {
           </Field>
         );
       })}
-      <Field label="Mode" name="run-mode" error={state.fieldErrors?.mode}>
-        <Select id="run-mode" name="mode" defaultValue={String(v.mode ?? "dry_run")}>
-          <option value="dry_run">Dry run: plan and check every step, change nothing</option>
-          <option value="drill">Drill: run against a non-production target, recorded as a drill</option>
-          <option value="live" disabled={!p.liveAllowed}>
-            Live rollback{p.liveAllowed ? "" : ` (${p.liveBlockedReason ?? "not allowed yet"})`}
-          </option>
-        </Select>
-      </Field>
-      <Button type="submit" variant="danger" disabled={pending} className="w-full">
-        {pending ? "Starting…" : "Start run"}
+      <Button type="submit" variant="secondary" disabled={pending} className="w-full">
+        {pending ? "Starting…" : "Start dry run"}
       </Button>
     </form>
   );

@@ -16,6 +16,7 @@ import { activePolicy, policyState } from "../decisions/policy-registry";
 import { requestRollback } from "./request-rollback";
 import { breakGlass, decideRequest } from "./decide-request";
 import { sweepApprovals } from "./sweep";
+import { runbook, runbookDir } from "../runs/testing/harness";
 
 // The approval gates against a real PostgreSQL and the shipped policy/default.yaml:
 // CRITICAL/HIGH any on-call may start at once; MEDIUM a team lead approves; LOW a product owner
@@ -31,6 +32,10 @@ const DEFAULT_POLICY = "policy/default.yaml";
 
 beforeAll(async () => {
   setEnv("POLICY_FILE", DEFAULT_POLICY);
+  // The runbook every request here names: one shell step (no engine runs here, so a started run stays running).
+  runbookDir().write(runbook("checkout-rollback", [{ id: "one", title: "Roll back", executor: "shell", params: { argv: ["echo", "rolled back"] } }], {
+    parameters: [{ name: "version", type: "version", required: true }],
+  }));
   ({ db, drop } = await freshDatabase("appr"));
   const svc = await db.service.create({
     data: { name: "Checkout", tier: "Critical", rtoMinutes: 5, rpoMinutes: 1, ownerTeam: "Payments", lastKnownGoodVersion: "v2.13.4" },
@@ -65,7 +70,7 @@ async function declare(ctx: UserCtx, sev: Gated, extra: Record<string, unknown> 
 }
 
 function rollbackInput(key: string, extra: Record<string, unknown> = {}) {
-  return { key, idempotencyKey: randomUUID(), scope: "application", target: "v2.13.4", reason: "Error rate jumped after the deploy", ...extra };
+  return { key, idempotencyKey: randomUUID(), scope: "application", target: "v2.13.4", runbook: "checkout-rollback", reason: "Error rate jumped after the deploy", ...extra };
 }
 
 /** A fresh incident of `sev` with a rollback requested by a fresh on-call engineer. */
@@ -114,9 +119,14 @@ describe("CRITICAL: no approval step", () => {
     expect(kinds.indexOf("rollback_requested")).toBeLessThan(kinds.indexOf("rollback_approved"));
     expect(kinds.filter((k) => k === "status_changed")).toHaveLength(1);
 
-    const audit = await db.auditEvent.findMany({ where: { targetId: inc.key, action: { in: ["rollback.request", "rollback.start"] } }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["rollback.request", "rollback.start"]);
-    for (const a of audit) {
+    // The run started in the same transaction with exactly the record's parameters: "roll back to"
+    // filled the runbook's one version parameter.
+    const run = await db.run.findUniqueOrThrow({ where: { requestId: r.id } });
+    expect(run).toMatchObject({ mode: "live", runbookName: "checkout-rollback", params: { version: "v2.13.4" }, status: "running" });
+    expect(req.params).toEqual({ version: "v2.13.4" });
+    const audit = await db.auditEvent.findMany({ where: { targetId: inc.key, action: { in: ["rollback.request", "rollback.approve_open_gate", "run.start", "incident.status"] } }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["rollback.request", "rollback.approve_open_gate", "run.start", "incident.status"]);
+    for (const a of audit.slice(0, 2)) {
       expect(a).toMatchObject({ actorType: "user", actorId: oncall.actor.id, actorRole: "oncall", ip: "203.0.113.9" });
       expect(a.after).toMatchObject({ requestId: r.id, policyVersion: activePolicy().version, severity: "CRITICAL", gate: "none" });
     }

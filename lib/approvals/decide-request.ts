@@ -3,14 +3,12 @@ import { actorLabel, actorRole, type Ctx } from "../auth/actor.ts";
 import { assertCan } from "../auth/guard.ts";
 import { AppError } from "../errors.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
-import { approvalEvent, startRollback } from "./request-rollback.ts";
-import { ZBreakGlass, ZDecideRequest } from "./schemas.ts";
-import { autoStartRun } from "../runs/start-run.ts";
+import { approvalEvent } from "./request-rollback.ts";
+import { ZBreakGlass, ZCancelRollback, ZDecideRequest } from "./schemas.ts";
+import { startOrRecordFailure } from "../runs/start-run.ts";
+import { runAfterCommit, type AfterCommit } from "../runs/lifecycle.ts";
 
-const incidentSelect = {
-  id: true, key: true, title: true, status: true, acknowledgedAt: true, decidedAt: true,
-  rollbackStartedAt: true, rollbackCompletedAt: true, resolvedAt: true,
-} as const;
+const incidentSelect = { id: true, key: true, title: true, status: true } as const;
 
 /** Locks the request row: concurrent deciders queue here, so exactly one of them decides. */
 async function lockPending(tx: Tx, requestId: string, now: Date) {
@@ -58,9 +56,11 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }
       before: { status: "pending" },
       after: { status, comment, approvals },
     });
-    if (status === "approved") await startRollback(tx, ctx, req.incident, now, { requestId });
-    return { status, req };
+    // Approval starts exactly what was approved, in this transaction (or says why it could not).
+    const after: AfterCommit[] = status === "approved" && req.autoStart ? (await startOrRecordFailure(tx, ctx, requestId, req.incident, now)).after : [];
+    return { status, req, after };
   });
+  runAfterCommit(out.after);
 
   approvalEvent(
     {
@@ -74,7 +74,6 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }
     },
     out.req.approverRoles,
   );
-  if (out.status === "approved") await autoStartRun(ctx, out.req.incident.key, out.req.runbook);
   return { status: out.status };
 }
 
@@ -99,14 +98,39 @@ export async function breakGlass({ ctx, input }: { ctx: Ctx; input: unknown }) {
       before: { status: "pending" },
       after: { status: "overridden", justification, flaggedForReview: true },
     });
-    await startRollback(tx, ctx, req.incident, now, { requestId, breakGlass: true });
-    return req;
+    const after = req.autoStart ? (await startOrRecordFailure(tx, ctx, requestId, req.incident, now)).after : [];
+    return { ...req, after };
   });
+  runAfterCommit(req.after);
 
   approvalEvent(
     { requestId, incidentKey: req.incident.key, incidentTitle: req.incident.title, severity: req.severity, kind: "overridden", status: "overridden", by: actorLabel(ctx.actor) },
     req.approverRoles,
   );
-  await autoStartRun(ctx, req.incident.key, req.runbook);
   return { status: "overridden" as const };
+}
+
+/** The requester (or an admin) withdraws a rollback still waiting for approval. */
+export async function cancelRollback({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  assertCan(ctx.actor, "rollback.request");
+  const parsed = ZCancelRollback.safeParse(input);
+  if (!parsed.success) throw AppError.validation(parsed.error);
+  const { requestId, reason } = parsed.data;
+  const now = new Date();
+  const req = await db().$transaction(async (tx) => {
+    const req = await lockPending(tx, requestId, now);
+    const mine = ctx.actor.type === "user" && ctx.actor.id === req.requestedById;
+    if (!mine && actorRole(ctx.actor) !== "admin") throw new AppError("FORBIDDEN", "Only the requester or an administrator can cancel this request.");
+    await tx.rollbackRequest.update({ where: { id: requestId }, data: { status: "cancelled", decidedAt: now } });
+    await recordIncidentChange(tx, ctx, {
+      incidentId: req.incident.id, incidentKey: req.incident.key, kind: "rollback_cancelled",
+      payload: { requestId, reason }, action: "rollback.cancel", before: { status: "pending" }, after: { status: "cancelled", reason },
+    });
+    return req;
+  });
+  approvalEvent(
+    { requestId, incidentKey: req.incident.key, incidentTitle: req.incident.title, severity: req.severity, kind: "cancelled", status: "cancelled", by: actorLabel(ctx.actor) },
+    req.approverRoles,
+  );
+  return { status: "cancelled" as const };
 }

@@ -3,9 +3,13 @@ import { z } from "zod";
 export const ZRequestRollback = z.object({
   key: z.string().max(40),
   idempotencyKey: z.uuid("The form is out of date; reload the page."),
-  scope: z.string().min(1, "Choose a rollback scope.").max(60),
+  runbook: z.string().trim().min(1, "Choose the runbook that rolls this back.").max(100),
+  mode: z.enum(["live", "drill"], "Choose a live rollback or a drill.").default("live"),
+  environment: z.string().trim().min(1, "Choose an environment.").max(40).default("production"),
+  /** Empty: the decision's scope, or "not assessed" when no matrix rule matched. */
+  scope: z.string().max(60).default(""),
   target: z.string().trim().min(1, "Say what to roll back to (for example v2.13.4).").max(200, "Target is limited to 200 characters."),
-  runbook: z.string().trim().max(100).default(""),
+  params: z.record(z.string(), z.string().max(500, "Parameter values are limited to 500 characters.")).default({}),
   reason: z.string().trim().min(5, "Give a reason (at least 5 characters).").max(2000, "Reason is limited to 2,000 characters."),
 });
 export type RequestRollback = z.infer<typeof ZRequestRollback>;
@@ -22,3 +26,8 @@ export const ZBreakGlass = z.object({
   justification: z.string().trim().min(20, "Break-glass needs a written justification of at least 20 characters.").max(2000),
 });
 export type BreakGlass = z.infer<typeof ZBreakGlass>;
+
+export const ZCancelRollback = z.object({
+  requestId: z.uuid(),
+  reason: z.string().trim().min(3, "Say why (at least 3 characters).").max(1000),
+});

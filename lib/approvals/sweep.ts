@@ -55,7 +55,7 @@ export async function sweepApprovals(now = new Date()): Promise<{ expired: numbe
         tx,
         {
           incident: r.incident, severity: r.severity, approverRoles: roles,
-          request: { scope: r.scope, target: r.target, reason: r.reason, requestedBy: r.requestedBy.name, createdAt: r.createdAt, quorum: r.quorum },
+          request: { scope: r.scope ?? "not assessed", target: r.target, reason: r.reason, requestedBy: r.requestedBy.name, createdAt: r.createdAt, quorum: r.quorum },
           step: { role: step?.role ?? `level ${level}`, level, of: path.length },
         },
         path.slice(r.escalationLevel + 1, level + 1),

@@ -11,7 +11,7 @@ import { setEnv } from "../env";
 import { RunEngine } from "../runs/engine";
 import { startRun } from "../runs/start-run";
 import { operateRun } from "../runs/operate";
-import { ENGINE_TIMINGS, appError, declare, expectRunbooksLoad, liveRun, runbook, runbookDir, service, until, userCtx, waitForRun, type UserCtx } from "../runs/testing/harness";
+import { ENGINE_TIMINGS, appError, declare, drillRun, expectRunbooksLoad, liveRun, runbook, runbookDir, service, until, userCtx, waitForRun, type UserCtx } from "../runs/testing/harness";
 import { postPublicUpdate } from "../status/publish-status";
 import { addChannel, deliverDue } from "./send-message";
 import { discardDraft, incidentDrafts, sendDraft } from "./drafts";
@@ -118,7 +118,7 @@ describe("drafts prepared by a live rollback (policy: drafts only)", () => {
     const inc = await declare(oncall, serviceId);
     const dry = await startRun({ ctx: oncall, input: { key: inc.key, runbook: "quick-rollback", mode: "dry_run", params: {} } });
     await waitForRun(db, dry.runId, ["succeeded"]);
-    const drill = await startRun({ ctx: oncall, input: { key: inc.key, runbook: "quick-rollback", mode: "drill", params: {} } });
+    const drill = await drillRun(oncall, inc.key, "quick-rollback");
     await waitForRun(db, drill.runId, ["succeeded"]);
     expect(await draftsOf(inc.key)).toEqual([]);
   });

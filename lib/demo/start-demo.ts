@@ -9,16 +9,18 @@ import { resetDemoState } from "./demo-service.ts";
  * Starts the quick start's demo service as its own process (v2 deployed: broken) and turns its
  * feature flag on, so the demo runbook has something real to roll back. Returns a stop function.
  */
-export async function startDemo(opts: { dataDir: string; root: string; flags: FlagStore; port?: number; log: (l: string) => void }) {
+export async function startDemo(opts: { dataDir: string; root: string; flags: FlagStore; port?: number; log: (l: string) => void; instance?: "service" | "drill" }) {
   const port = opts.port ?? (await freePort());
-  const stateFile = path.join(opts.dataDir, "demo", "service.json");
+  const instance = opts.instance ?? "service";
+  const stateFile = path.join(opts.dataDir, "demo", `${instance}.json`);
+  const flag = instance === "drill" ? "new-checkout-drill" : "new-checkout";
   if (!existsSync(stateFile)) resetDemoState(stateFile);
-  if (!(await opts.flags.get("new-checkout"))) await opts.flags.set("new-checkout", true);
+  if (!(await opts.flags.get(flag))) await opts.flags.set(flag, true);
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/demo-service.ts", String(port), stateFile], {
     cwd: opts.root,
     stdio: ["ignore", "ignore", "pipe"],
   });
-  child.stderr?.on("data", (b: Buffer) => opts.log(`[demo service] ${b.toString("utf8").trimEnd()}`));
+  child.stderr?.on("data", (b: Buffer) => opts.log(`[demo ${instance}] ${b.toString("utf8").trimEnd()}`));
   const url = `http://127.0.0.1:${port}`;
   // Wait until it answers, so the first dry run does not race its start.
   for (let i = 0; i < 100; i++) {

@@ -9,6 +9,9 @@ import type { RoleName } from "../auth/permissions";
 import { verifyAuditChain } from "../audit/verify";
 import { createIncident } from "./create-incident";
 import { changeStatus } from "./change-status";
+import { requestRollback } from "../approvals/request-rollback";
+import { operateRun } from "../runs/operate";
+import { runbook, runbookDir } from "../runs/testing/harness";
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -20,6 +23,7 @@ beforeAll(async () => {
     data: { name: "Checkout", tier: "Critical", rtoMinutes: 5, rpoMinutes: 1, ownerTeam: "Payments" },
   });
   serviceId = svc.id;
+  runbookDir().write(runbook("quick", [{ id: "one", title: "Roll back", executor: "shell", params: { argv: ["echo", "rolled back"] } }]));
 });
 
 afterAll(async () => {
@@ -158,43 +162,46 @@ describe("changing status", () => {
     });
   }
 
-  it("stamps the rollback lifecycle: decided and started on rolling_back, completed on monitoring", async () => {
+  it("a person cannot make an incident rolling back: only a running rollback does, and it stays so until the run ends", async () => {
     const { ctx, key } = await declared();
-    const t0 = Date.now();
-    const r = await changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } });
-    expect(r.status).toBe("rolling_back");
+    const auditBefore = await db.auditEvent.count();
+    const refused = await appError(changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } }));
+    expect(refused.code).toBe("CONFLICT");
+    expect(refused.fieldErrors.status?.[0]).toMatch(/request one/);
+    expect((await read(key)).status).toBe("detected");
+    expect(await db.auditEvent.count()).toBe(auditBefore);
 
+    const t0 = Date.now();
+    const first = await requestRollback({ ctx, input: { key, idempotencyKey: randomUUID(), target: "v2.13.4", runbook: "quick", reason: "Errors after the deploy" } });
     const rolling = await read(key);
-    expect(rolling.version).toBe(1);
-    for (const at of [rolling.acknowledgedAt, rolling.decidedAt, rolling.rollbackStartedAt]) {
-      expect(at?.getTime()).toBeGreaterThanOrEqual(t0 - 1000);
-    }
+    expect(rolling.status).toBe("rolling_back");
+    for (const at of [rolling.acknowledgedAt, rolling.decidedAt, rolling.rollbackStartedAt]) expect(at?.getTime()).toBeGreaterThanOrEqual(t0 - 1000);
     expect(rolling.rollbackCompletedAt).toBeNull();
 
-    await changeStatus({ ctx, input: { key, status: "monitoring", version: 1, note: "v2.13.4 is back" } });
-    const monitoring = await read(key);
-    expect(monitoring.status).toBe("monitoring");
-    expect(monitoring.rollbackCompletedAt?.getTime()).toBeGreaterThanOrEqual(rolling.rollbackStartedAt!.getTime());
-    // First occurrences are kept: a later transition must not move the decision time.
-    expect(monitoring.decidedAt).toEqual(rolling.decidedAt);
+    // While the run has not finished, nobody moves the incident off rolling back.
+    const early = await appError(changeStatus({ ctx, input: { key, status: "monitoring", version: rolling.version } }));
+    expect(early.message).toMatch(/still running: finish or abort it first/);
+
+    // Aborted: the rollback did not complete, so the incident goes back to investigating.
+    const run = await db.run.findUniqueOrThrow({ where: { requestId: first.id } });
+    await operateRun({ ctx, input: { runId: run.id, action: "abort", reason: "wrong runbook" } });
+    const back = await read(key);
+    expect(back.status).toBe("investigating");
+    expect(back.rollbackCompletedAt).toBeNull();
 
     // A second rollback keeps the first decision and start times (time-to-decide is measured once).
-    await changeStatus({ ctx, input: { key, status: "rolling_back", version: 2 } });
+    await requestRollback({ ctx, input: { key, idempotencyKey: randomUUID(), target: "v2.13.4", runbook: "quick", reason: "Second try" } });
     const again = await read(key);
     expect(again.status).toBe("rolling_back");
     expect(again.decidedAt).toEqual(rolling.decidedAt);
     expect(again.rollbackStartedAt).toEqual(rolling.rollbackStartedAt);
     expect(again.acknowledgedAt).toEqual(rolling.acknowledgedAt);
 
-    const events = await db.timelineEvent.findMany({
-      where: { incident: { key }, kind: "status_changed" },
-      orderBy: { id: "asc" },
-      select: { payload: true },
-    });
-    expect(events.map((e) => e.payload)).toEqual([
-      { from: "detected", to: "rolling_back", note: "" },
-      { from: "rolling_back", to: "monitoring", note: "v2.13.4 is back" },
-      { from: "monitoring", to: "rolling_back", note: "" },
+    const events = await db.timelineEvent.findMany({ where: { incident: { key }, kind: "status_changed" }, orderBy: { id: "asc" }, select: { payload: true } });
+    expect(events.map((e) => [(e.payload as { from: string }).from, (e.payload as { to: string }).to])).toEqual([
+      ["detected", "rolling_back"],
+      ["rolling_back", "investigating"],
+      ["investigating", "rolling_back"],
     ]);
   });
 
@@ -238,12 +245,12 @@ describe("changing status", () => {
     const { ctx, key } = await declared();
     const before = await read(key);
     // The audit insert fails inside the verb's own transaction.
-    await withAuditDown(db, () => expect(changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } })).rejects.toThrow(/audit store unavailable/));
+    await withAuditDown(db, () => expect(changeStatus({ ctx, input: { key, status: "investigating", version: 0 } })).rejects.toThrow(/audit store unavailable/));
     expect(await read(key)).toEqual(before);
 
     // With the audit store back, the same edit (same version) goes through.
-    await changeStatus({ ctx, input: { key, status: "rolling_back", version: 0 } });
-    expect((await read(key)).status).toBe("rolling_back");
+    await changeStatus({ ctx, input: { key, status: "investigating", version: 0 } });
+    expect((await read(key)).status).toBe("investigating");
   });
 });
 

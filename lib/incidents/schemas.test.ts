@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ZCreateIncident, ZUpdateImpact, TRANSITIONS, STATUSES } from "./schemas";
-import { stampsFor } from "./change-status";
+import { stampsFor } from "./transition";
 
 const svc = "3f1c2a4e-8b7d-4c1a-9e2f-0a1b2c3d4e5f";
 

@@ -16,7 +16,7 @@ export type ApprovalChanged = {
   incidentKey: string;
   incidentTitle: string;
   severity: string;
-  kind: "requested" | "approved" | "rejected" | "voted" | "expired" | "escalated" | "overridden";
+  kind: "requested" | "approved" | "rejected" | "voted" | "expired" | "escalated" | "overridden" | "cancelled";
   status: string;
   by: string;
   at: string;

@@ -46,6 +46,15 @@ export const ZEstimate = z
   .strictObject({ min: z.number().positive(), max: z.number().positive() })
   .refine((e) => e.max >= e.min, { message: "max must be at least min", path: ["max"] });
 
+export const ZEnvironment = z.strictObject({
+  production: z.boolean().optional().describe("whether this environment is production (default: only an environment named production is); a drill here needs the same approval as a live rollback"),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .default({})
+    .describe("parameter values fixed for this environment (a request cannot change them); a value may name server variables, {{ env.NAME }}, resolved and stored when the rollback is requested, so never use that for secrets"),
+});
+export type Environment = z.infer<typeof ZEnvironment>;
+
 export const SECTIONS = ["prerequisites", "steps", "validation"] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -75,12 +84,29 @@ function checkExecutorParams(step: Step, at: Path, ctx: Ctx) {
   }
 }
 
-function checkRunbook(rb: { parameters: Parameter[] } & Record<Section, Step[]>, ctx: Ctx) {
+function checkRunbook(rb: { parameters: Parameter[]; environments?: Record<string, Environment> } & Record<Section, Step[]>, ctx: Ctx) {
   const params = new Map<string, ParameterDef>();
   rb.parameters.forEach((p, i) => {
     if (params.has(p.name)) ctx.addIssue({ code: "custom", path: ["parameters", i, "name"], message: `parameter ${p.name} is declared twice` });
     params.set(p.name, p);
   });
+  for (const [envName, envDef] of Object.entries(rb.environments ?? {})) {
+    for (const [name, value] of Object.entries(envDef.params)) {
+      const def = params.get(name);
+      const at = ["environments", envName, "params", name];
+      if (!def) {
+        ctx.addIssue({ code: "custom", path: at, message: `${name} is not a declared parameter` });
+        continue;
+      }
+      if (typeof value === "string" && hasPlaceholder(value)) {
+        const { found, unknown } = placeholders(value);
+        if (unknown.length || found.some((f) => f.source !== "env")) ctx.addIssue({ code: "custom", path: at, message: "an environment's value may only name server variables ({{ env.NAME }})" });
+        continue;
+      }
+      const checked = checkParamValue(def.type, value);
+      if (!checked.ok) ctx.addIssue({ code: "custom", path: at, message: `${name} ${checked.message}` });
+    }
+  }
   const ids = new Set<string>();
   for (const section of SECTIONS) {
     const closed = new Set<string>();
@@ -128,6 +154,10 @@ export const ZRunbook = z
     scope: z.enum(RUNBOOK_SCOPES),
     level: z.int().min(1).max(5).optional().describe("rollback level: 1 feature flag, 2 configuration, 3 code, 4 database, 5 full system"),
     parameters: z.array(ZParameter).default([]),
+    environments: z
+      .record(id, ZEnvironment)
+      .optional()
+      .describe("where this runbook can run, with the parameter values fixed per environment; without it the only environment is production"),
     prerequisites: z.array(ZStep).default([]).describe("read-only checks (shell, http GET/HEAD, health-check, manual): a dry run may execute them; a live run runs them first"),
     steps: z.array(ZStep).min(1, "a runbook needs at least one step"),
     validation: z.array(ZStep).default([]).describe("post-rollback validation: health checks and the manual checklist"),

@@ -12,9 +12,9 @@ import { startFlagServer, type FlagServer } from "../executors/flags/server";
 import { DEFAULT_VALIDATION_CHECKLIST } from "../executors/manual";
 import { RunEngine } from "./engine";
 import { operateRun } from "./operate";
-import { startRun } from "./start-run";
+import { startApprovedRollback, startRun } from "./start-run";
 import { runbooks } from "./runbook-registry";
-import { ENGINE_TIMINGS, REPO_ROOT, appError, approvedIncident, declare, logText, service, until, userCtx, waitForRun, type UserCtx } from "./testing/harness";
+import { ENGINE_TIMINGS, REPO_ROOT, appError, declare, logText, requestFor, service, userCtx, waitForRun, type UserCtx } from "./testing/harness";
 
 // The shipped runbooks/demo-service.yaml against a real demo service (v2: failing) and a real flag
 // store: a dry run touches nothing; a live run really rolls the service back to v1 and waits for
@@ -29,6 +29,9 @@ let work: string;
 let stateFile: string;
 let demo: Server;
 let demoUrl: string;
+let drillStateFile: string;
+let drillDemo: Server;
+let drillUrl: string;
 let flags: FlagServer;
 
 beforeAll(async () => {
@@ -37,12 +40,17 @@ beforeAll(async () => {
   serviceId = (await service(db, "Demo Checkout")).id;
   work = mkdtempSync(path.join(tmpdir(), "rollcall-demo-"));
   stateFile = path.join(work, "service.json");
+  drillStateFile = path.join(work, "drill.json");
   const port = await freePort();
   demo = await startDemoService({ port, stateFile });
   demoUrl = `http://127.0.0.1:${port}`;
   flags = await startFlagServer({ file: path.join(work, "flags.json") });
 
   setEnv("DEMO_SERVICE_URL", demoUrl);
+  const drillPort = await freePort();
+  drillDemo = await startDemoService({ port: drillPort, stateFile: drillStateFile });
+  drillUrl = `http://127.0.0.1:${drillPort}`;
+  setEnv("DEMO_DRILL_SERVICE_URL", drillUrl);
   setEnv("FLAG_STORE_URL", flags.url);
   setEnv("ROLLCALL_NODE", process.execPath);
   setEnv("ROLLCALL_HOME", REPO_ROOT);
@@ -59,6 +67,8 @@ afterAll(async () => {
   await flags?.close();
   await new Promise<void>((r) => (demo ? demo.close(() => r()) : r()));
   demo?.closeAllConnections();
+  await new Promise<void>((r) => (drillDemo ? drillDemo.close(() => r()) : r()));
+  drillDemo?.closeAllConnections();
   if (work) rmSync(work, { recursive: true, force: true });
   await drop?.();
 });
@@ -72,6 +82,41 @@ async function breakDemo() {
 async function demoVersion(): Promise<string> {
   return ((await (await fetch(`${demoUrl}/version`)).json()) as { version: string }).version;
 }
+
+describe("drills never touch production by accident", () => {
+  it("a drill in the drill environment runs at once against the drill copy; production stays broken and the incident does not move", async () => {
+    await breakDemo();
+    resetDemoState(drillStateFile);
+    await flags.store.set("new-checkout-drill", true);
+    const medium = await declare(oncall, serviceId, "MEDIUM");
+    const r = await requestFor(oncall, medium.key, "demo-service", { mode: "drill", environment: "drill" });
+    expect(r.status).toBe("approved");
+    expect(r.runId).not.toBeNull();
+    const run = await db.run.findUniqueOrThrow({ where: { id: r.runId! } });
+    expect(run).toMatchObject({ mode: "drill", params: { service_url: drillUrl, flag: "new-checkout-drill" } });
+    const paused = await waitForRun(db, r.runId!, ["paused", "succeeded", "failed"], 60_000);
+    expect(paused.steps.at(-1)!.status).toBe("awaiting_confirmation");
+    expect(((await (await fetch(`${drillUrl}/version`)).json()) as { version: string }).version).toBe("v1");
+    expect(await demoVersion()).toBe("v2");
+    expect((await flags.store.get("new-checkout"))?.enabled).toBe(true);
+    expect((await flags.store.get("new-checkout-drill"))?.enabled).toBe(false);
+    expect((await db.incident.findUniqueOrThrow({ where: { key: medium.key } })).status).toBe("detected");
+    await operateRun({ ctx: oncall, input: { runId: r.runId!, action: "abort", reason: "drill over" } });
+    expect((await db.incident.findUniqueOrThrow({ where: { key: medium.key } })).status).toBe("detected");
+  });
+
+  it("a drill cannot be pointed at production: the drill environment's target is fixed, and a production drill waits for the gate", async () => {
+    const medium = await declare(oncall, serviceId, "MEDIUM");
+    const redirected = await appError(requestFor(oncall, medium.key, "demo-service", { mode: "drill", environment: "drill", params: { service_url: demoUrl } }));
+    expect(redirected.code).toBe("VALIDATION");
+    expect(redirected.fieldErrors["params.service_url"]?.[0]).toContain("fixed to");
+    const prod = await requestFor(oncall, medium.key, "demo-service", { mode: "drill", environment: "production" });
+    expect(prod).toMatchObject({ status: "pending", runId: null });
+    expect(await db.run.count({ where: { incident: { key: medium.key } } })).toBe(0);
+    const unknown = await appError(requestFor(oncall, medium.key, "demo-service", { mode: "drill", environment: "staging" }));
+    expect(unknown.fieldErrors.environment?.[0]).toContain("runs in production, drill");
+  });
+});
 
 describe("demo-service runbook", () => {
   it("a dry run plans every step and leaves the demo service on v2 with the flag on", async () => {
@@ -107,12 +152,14 @@ describe("demo-service runbook", () => {
   it("a live run rolls the demo service back to v1 for real, waits for the checklist, then the incident is monitoring", async () => {
     await breakDemo();
     expect(await demoVersion()).toBe("v2");
-    // HIGH: the gate opens at once and autoStartRun starts the request's runbook.
-    const inc = await approvedIncident(oncall, serviceId, "demo-service");
-    const auto = await until("autoStartRun to start the run", () => db.run.findFirst({ where: { incident: { key: inc.key } } }), 5000);
-    expect(auto).toMatchObject({ mode: "live", requestId: inc.requestId, runbookName: "demo-service" });
-    const again = await startRun({ ctx: oncall, input: { key: inc.key, runbook: "demo-service", mode: "live" } });
-    expect(again).toMatchObject({ runId: auto.id, created: false });
+    // HIGH: the gate opens at once and the approved record starts its run in the same transaction.
+    const declared = await declare(oncall, serviceId);
+    const req = await requestFor(oncall, declared.key, "demo-service", { target: "v1" });
+    const inc = { key: declared.key, requestId: req.requestId };
+    const auto = await db.run.findUniqueOrThrow({ where: { requestId: req.requestId } });
+    expect(auto).toMatchObject({ mode: "live", requestId: inc.requestId, runbookName: "demo-service", params: { target_version: "v1", service_url: demoUrl, flag: "new-checkout" } });
+    const again = await appError(startApprovedRollback({ ctx: oncall, input: { requestId: req.requestId } }));
+    expect(again.code).toBe("CONFLICT");
 
     const paused = await waitForRun(db, auto.id, ["paused", "succeeded", "failed", "aborted"], 60_000);
     expect(paused.status).toBe("paused");

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,14 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
 import type { Db } from "../db/client";
 import { setEnv } from "../env";
-import { requestRollback } from "../approvals/request-rollback";
+import { decideRequest } from "../approvals/decide-request";
 import { processAlive } from "../executors/testing/processes";
 import { startTestServer, type TestServer } from "../executors/testing/http-server";
 import { RunEngine } from "./engine";
 import { operateRun } from "./operate";
-import { startRun } from "./start-run";
+import { startApprovedRollback, startRun } from "./start-run";
 import {
-  ENGINE_TIMINGS, appError, approvedIncident, declare, expectRunbooksLoad, liveRun, logText, readRun, runbook, runbookDir,
+  ENGINE_TIMINGS, appError, declare, drillRun, expectRunbooksLoad, requestFor, logText, readRun, runbook, runbookDir,
   service, sleep, until, userCtx, waitForRun, type UserCtx,
 } from "./testing/harness";
 
@@ -103,10 +102,13 @@ afterAll(async () => {
   await drop?.();
 });
 
+/** Dry runs start directly; drills and live runs through a rollback record (HIGH: its gate opens at once). */
 async function run(name: string, mode: "live" | "dry_run" | "drill", params: Record<string, string> = {}, ctx = oncall) {
   const inc = await declare(ctx, serviceId);
-  const r = await startRun({ ctx, input: { key: inc.key, runbook: name, mode, params } });
-  return { ...r, key: inc.key };
+  if (mode === "dry_run") return { ...(await startRun({ ctx, input: { key: inc.key, runbook: name, mode, params } })), key: inc.key };
+  const r = mode === "drill" ? await drillRun(ctx, inc.key, name, params) : await requestFor(ctx, inc.key, name, { params });
+  if (!r.runId) throw new Error("the run did not start");
+  return { runId: r.runId, key: inc.key };
 }
 
 const marker = (name: string) => path.join(work, `${name}-${Math.random().toString(36).slice(2)}`);
@@ -282,50 +284,57 @@ describe("abort", () => {
 });
 
 describe("starting a live run", () => {
-  it("starting the same live run twice starts one run", async () => {
-    const inc = await approvedIncident(oncall, serviceId);
-    const a = await startRun({ ctx: oncall, input: { key: inc.key, runbook: "quick", mode: "live" } });
-    const b = await startRun({ ctx: oncall, input: { key: inc.key, runbook: "quick", mode: "live" } });
-    expect(a.created).toBe(true);
-    expect(b.created).toBe(false);
-    expect(b.runId).toBe(a.runId);
+  it("the approved rollback starts its run by itself, once, and the incident is rolling back only while it runs", async () => {
+    const inc = await declare(oncall, serviceId);
+    const r = await requestFor(oncall, inc.key, "quick");
+    expect(r.status).toBe("approved");
+    expect(r.runId).not.toBeNull();
     expect(await db.run.count({ where: { incident: { key: inc.key } } })).toBe(1);
-    const done = await waitForRun(db, a.runId, ["succeeded", "failed", "paused"]);
+    const done = await waitForRun(db, r.runId!, ["succeeded", "failed", "paused"]);
     expect(done.status).toBe("succeeded");
-    expect(done.requestId).toBe(inc.requestId);
-    // The live rollback completed: the incident moves to monitoring.
-    const stored = await db.incident.findUniqueOrThrow({ where: { key: inc.key }, select: { status: true, rollbackCompletedAt: true } });
+    expect(done.requestId).toBe(r.requestId);
+    // The live rollback completed: the incident moves to monitoring, through the one transition.
+    const stored = await db.incident.findUniqueOrThrow({ where: { key: inc.key }, select: { status: true, rollbackCompletedAt: true, rollbackStartedAt: true } });
     expect(stored.status).toBe("monitoring");
+    expect(stored.rollbackStartedAt).toBeInstanceOf(Date);
     expect(stored.rollbackCompletedAt).toBeInstanceOf(Date);
-    // Once finished, starting again still returns that run: the request was used.
-    const c = await startRun({ ctx: oncall, input: { key: inc.key, runbook: "quick", mode: "live" } });
-    expect(c).toMatchObject({ runId: a.runId, created: false });
+    const moves = await db.timelineEvent.findMany({ where: { incident: { key: inc.key }, kind: "status_changed" }, orderBy: { id: "asc" }, select: { payload: true } });
+    expect(moves.map((m) => [(m.payload as { from: string }).from, (m.payload as { to: string }).to])).toEqual([
+      ["detected", "rolling_back"],
+      ["rolling_back", "monitoring"],
+    ]);
+    // Starting it again is refused: the record's run exists.
+    const again = await appError(startApprovedRollback({ ctx: oncall, input: { requestId: r.requestId } }));
+    expect(again.code).toBe("CONFLICT");
   });
 
-  it("ten concurrent starts create exactly one run", async () => {
-    const inc = await approvedIncident(oncall, serviceId);
+  it("ten concurrent starts of one approved rollback create exactly one run", async () => {
+    const medium = await declare(oncall, serviceId, "MEDIUM");
+    const lead = await userCtx(db, "teamlead");
+    const r = await requestFor(oncall, medium.key, "quick");
+    expect(r.status).toBe("pending");
+    // Approved with the run left to start by hand (as a failed automatic start would leave it).
+    await db.rollbackRequest.update({ where: { id: r.requestId }, data: { autoStart: false } });
+    await decideRequest({ ctx: lead, input: { requestId: r.requestId, decision: "approve" } });
     const others = await Promise.all(Array.from({ length: 3 }, () => userCtx(db, "oncall")));
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => startRun({ ctx: i % 4 === 0 ? oncall : others[i % 3]!, input: { key: inc.key, runbook: "quick", mode: "live" } })),
-    );
-    expect(results.filter((r) => r.created)).toHaveLength(1);
-    expect(new Set(results.map((r) => r.runId)).size).toBe(1);
-    expect(await db.run.count({ where: { incident: { key: inc.key } } })).toBe(1);
-    expect(await db.timelineEvent.count({ where: { incident: { key: inc.key }, kind: "run_started" } })).toBe(1);
-    await waitForRun(db, results[0]!.runId, ["succeeded"]);
-    expect(await db.stepRun.count({ where: { runId: results[0]!.runId } })).toBe(1);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => startApprovedRollback({ ctx: i % 4 === 0 ? oncall : others[i % 3]!, input: { requestId: r.requestId } })));
+    expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(1);
+    expect(await db.run.count({ where: { incident: { key: medium.key } } })).toBe(1);
+    expect(await db.timelineEvent.count({ where: { incident: { key: medium.key }, kind: "run_started" } })).toBe(1);
+    const runId = (await db.run.findFirstOrThrow({ where: { requestId: r.requestId } })).id;
+    await waitForRun(db, runId, ["succeeded"]);
+    expect(await db.stepRun.count({ where: { runId } })).toBe(1);
   });
 });
 
 describe("permissions", () => {
   it.each(["viewer", "productowner"] as const)("a %s can neither start nor operate a run", async (role) => {
     const ctx = await userCtx(db, role);
-    const inc = await approvedIncident(oncall, serviceId);
+    const inc = await declare(oncall, serviceId);
     const before = await db.run.count();
-    for (const mode of ["dry_run", "drill", "live"] as const) {
-      const err = await appError(startRun({ ctx, input: { key: inc.key, runbook: "quick", mode } }));
-      expect(err.code).toBe("FORBIDDEN");
-    }
+    expect((await appError(startRun({ ctx, input: { key: inc.key, runbook: "quick", mode: "dry_run" } }))).code).toBe("FORBIDDEN");
+    expect((await appError(requestFor(ctx, inc.key, "quick", { mode: "drill" }))).code).toBe("FORBIDDEN");
+    expect((await appError(requestFor(ctx, inc.key, "quick"))).code).toBe("FORBIDDEN");
     expect(await db.run.count()).toBe(before);
 
     const r = await run("needs-file", "drill", { marker: marker("perm") });
@@ -346,28 +355,24 @@ describe("permissions", () => {
     expect((await readRun(db, r.runId)).status).toBe("aborted");
   });
 
-  it("a live run without an approved request is refused; dry runs and drills need no gate", async () => {
-    // No request at all.
-    const bare = await declare(oncall, serviceId);
-    const e1 = await appError(startRun({ ctx: oncall, input: { key: bare.key, runbook: "quick", mode: "live" } }));
-    expect(e1.code).toBe("FORBIDDEN");
-    expect(e1.message).toMatch(/approved rollback request/);
-    // A MEDIUM incident whose request waits for a team lead.
+  it("live runs and drills start only from a rollback record; a pending gate starts nothing; a dry run needs no gate", async () => {
     const medium = await declare(oncall, serviceId, "MEDIUM");
-    const req = await requestRollback({ ctx: oncall, input: { key: medium.key, idempotencyKey: randomUUID(), scope: "application", target: "v1", reason: "Errors after the deploy" } });
-    expect(req.status).toBe("pending");
-    const e2 = await appError(startRun({ ctx: oncall, input: { key: medium.key, runbook: "quick", mode: "live" } }));
-    expect(e2.code).toBe("FORBIDDEN");
-    expect(await db.run.count({ where: { incident: { key: { in: [bare.key, medium.key] } } } })).toBe(0);
-
-    // An on-call engineer may dry-run or drill the same incident at once.
+    for (const mode of ["live", "drill"] as const) {
+      const e = await appError(startRun({ ctx: oncall, input: { key: medium.key, runbook: "quick", mode } }));
+      expect(e.code).toBe("FORBIDDEN");
+      expect(e.message).toMatch(/start from a rollback request/);
+    }
+    // A MEDIUM request waits for a team lead: no run, and the incident is not rolling back.
+    const req = await requestFor(oncall, medium.key, "quick");
+    expect(req).toMatchObject({ status: "pending", runId: null });
+    expect((await db.incident.findUniqueOrThrow({ where: { key: medium.key } })).status).toBe("detected");
+    // A drill in production is gated like a live rollback (the test runbook's only environment).
+    const drill = await requestFor(oncall, medium.key, "quick", { mode: "drill" });
+    expect(drill).toMatchObject({ status: "pending", runId: null });
+    expect(await db.run.count({ where: { incident: { key: medium.key } } })).toBe(0);
+    // A dry run changes nothing and needs no gate.
     const dry = await startRun({ ctx: oncall, input: { key: medium.key, runbook: "quick", mode: "dry_run" } });
-    const drill = await startRun({ ctx: oncall, input: { key: medium.key, runbook: "quick", mode: "drill" } });
-    expect(dry.runId).not.toBe(drill.runId);
-    expect((await waitForRun(db, drill.runId, ["succeeded", "failed", "paused"])).status).toBe("succeeded");
-    // and start the live run once the gate is open.
-    const live = await liveRun(oncall, serviceId, "quick");
-    expect((await waitForRun(db, live.runId, ["succeeded", "failed", "paused"])).status).toBe("succeeded");
+    expect((await waitForRun(db, dry.runId, ["succeeded", "failed", "paused"])).status).toBe("succeeded");
   });
 
   it("a team lead may start and operate runs too", async () => {

@@ -11,7 +11,8 @@ import { LogBuffer } from "./log-buffer.ts";
 import { runStep, type StepOutcome } from "./run-step.ts";
 import type { LogRow } from "./log-buffer.ts";
 import { onWake } from "./wake.ts";
-import { prepareRollbackDraft } from "../comms/drafts.ts";
+import { notifyRun } from "./subscribers.ts";
+import { runAfterCommit, type AfterCommit } from "./lifecycle.ts";
 
 type Options = {
   db: Db;
@@ -183,6 +184,7 @@ export class RunEngine {
       select: { id: true, runId: true, index: true, title: true, idempotent: true, attempt: true, run: { select: { incidentId: true, incident: { select: { key: true } } } } },
     });
     for (const s of orphans) {
+      const after: AfterCommit[] = [];
       await this.db.$transaction(async (tx) => {
         const res = await tx.stepRun.updateMany({
           where: { id: s.id, status: "running" },
@@ -193,7 +195,9 @@ export class RunEngine {
         if (res.count === 0) return;
         await tx.stepLog.create({ data: { stepRunId: s.id, attempt: s.attempt, stream: "info", text: `\n[rollcall] interrupted: the server running this step stopped (attempt ${s.attempt}).${s.idempotent ? " The step is idempotent: it will run again." : " Waiting for an operator: retry, skip or abort."}\n` } });
         if (!s.idempotent) {
-          await tx.run.update({ where: { id: s.runId }, data: { status: "paused", pauseReason: `Step ${s.index + 1} “${s.title}” was interrupted by a server stop. Retry, skip or abort.` } });
+          const reason = `Step ${s.index + 1} “${s.title}” was interrupted by a server stop. Retry, skip or abort.`;
+          const run = await tx.run.update({ where: { id: s.runId }, data: { status: "paused", pauseReason: reason }, select: { mode: true, runbookTitle: true } });
+          after.push(...(await notifyRun(tx, { kind: "paused", runId: s.runId, incidentId: s.run.incidentId, mode: run.mode, runbookTitle: run.runbookTitle, now, why: "interrupted", reason })));
         }
         if (s.run.incidentId && s.run.incident) {
           await recordIncidentChange(tx, { actor: SYSTEM }, {
@@ -203,6 +207,7 @@ export class RunEngine {
           });
         }
       });
+      runAfterCommit(after);
       this.log(`[runs] step ${s.id} interrupted (${s.idempotent ? "idempotent, requeued" : "run paused"})`);
       publishRun(s.runId, s.run.incident?.key ?? null, "paused", "paused");
     }
@@ -221,7 +226,9 @@ export class RunEngine {
       where r."status" = 'running' and not exists (
         select 1 from "StepRun" s where s."runId" = r."id" and s."status" in ('pending', 'running', 'awaiting_confirmation', 'interrupted'))`;
     for (const r of runs) {
-      const finished = await this.db.$transaction((tx) => maybeFinishRun(tx, r.id, now));
+      const after: AfterCommit[] = [];
+      const finished = await this.db.$transaction((tx) => maybeFinishRun(tx, r.id, now, after));
+      runAfterCommit(after);
       if (finished) publishRun(r.id, r.incidentKey, "finished", finished);
     }
   }
@@ -381,7 +388,9 @@ export async function finishSucceeded(db: Db, pool: Pool, step: Claimed, outcome
     const again = await db.stepRun.count({ where: { runId: step.runId, status: { in: [...OPEN_STEP] } } });
     open = again;
   }
-  const finished = open === 0 ? await db.$transaction((tx) => maybeFinishRun(tx, step.runId, now)) : null;
+  const after: AfterCommit[] = [];
+  const finished = open === 0 ? await db.$transaction((tx) => maybeFinishRun(tx, step.runId, now, after)) : null;
+  runAfterCommit(after);
   publishRun(step.runId, step.incidentKey, finished ? "finished" : "step", finished ?? (r.runStatus === "aborted" ? "aborted" : "succeeded"));
   return null;
 }
@@ -393,8 +402,9 @@ export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, in
     // Written whatever happens to the step's record below: a log is never lost.
     await db.stepLog.createMany({ data: logs.map((l) => ({ stepRunId: step.id, attempt: step.attempt, stream: l.stream, text: l.text, at: l.at })) });
   }
+  const after: AfterCommit[] = [];
   const result = await db.$transaction(async (tx) => {
-    const cur = await tx.stepRun.findUnique({ where: { id: step.id }, select: { status: true, claimedBy: true, run: { select: { status: true, incidentId: true } } } });
+    const cur = await tx.stepRun.findUnique({ where: { id: step.id }, select: { status: true, claimedBy: true, run: { select: { status: true, incidentId: true, runbookTitle: true } } } });
     // Someone else (recovery after a stall) took the step over: do not overwrite their record.
     if (!cur || cur.status !== "running" || cur.claimedBy !== instanceId) return null;
     const runAborted = cur.run.status === "aborted";
@@ -411,7 +421,11 @@ export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, in
           : { status: "interrupted", claimedBy: null, finishedAt: now, exitCode: outcome.exitCode ?? null, error: "interrupted: the server stopped during this step" },
       });
       await tx.stepLog.create({ data: { stepRunId: step.id, attempt: step.attempt, stream: "info", text: `\n[rollcall] interrupted: the server running this step stopped (attempt ${step.attempt}).${step.idempotent ? " The step is idempotent: it will run again." : " Waiting for an operator: retry, skip or abort."}\n` } });
-      if (!step.idempotent) await tx.run.update({ where: { id: step.runId }, data: { status: "paused", pauseReason: `Step ${step.index + 1} “${step.title}” was interrupted by a server stop. Retry, skip or abort.` } });
+      if (!step.idempotent) {
+        const reason = `Step ${step.index + 1} “${step.title}” was interrupted by a server stop. Retry, skip or abort.`;
+        await tx.run.update({ where: { id: step.runId }, data: { status: "paused", pauseReason: reason } });
+        after.push(...(await notifyRun(tx, { kind: "paused", runId: step.runId, incidentId: cur.run.incidentId, mode: step.mode, runbookTitle: cur.run.runbookTitle, now, why: "interrupted", reason })));
+      }
       return { status: step.idempotent ? "retrying" : "interrupted", finished: null, incidentId: cur.run.incidentId };
     }
     const retry = status === "failed" && step.attempt <= step.retries && !runAborted;
@@ -425,27 +439,32 @@ export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, in
       if (status === "awaiting_confirmation") runUpdate = { status: "paused", pauseReason: `Step ${step.index + 1} “${step.title}” needs a person to confirm it.` };
       else if (status === "failed" && !step.continueOnFailure && step.mode !== "dry_run") runUpdate = { status: "paused", pauseReason: `Step ${step.index + 1} “${step.title}” failed${outcome.error ? `: ${outcome.error}` : ""}. Retry, skip or abort.` };
     }
-    if (runUpdate) await tx.run.update({ where: { id: step.runId }, data: runUpdate });
-    // A live rollback stopped by a failed step: the "rollback failed" message is prepared now, not
-    // when someone finally aborts it.
-    if (runUpdate && status === "failed" && step.mode === "live" && cur.run.incidentId) {
-      await prepareRollbackDraft(tx, { incidentId: cur.run.incidentId, runId: step.runId, trigger: "rollback_failed", now });
+    if (runUpdate) {
+      await tx.run.update({ where: { id: step.runId }, data: runUpdate });
+      // A pause is told at once (timeline; a live rollback stopped by a failed step prepares its
+      // "rollback failed" message now, not when someone finally aborts it).
+      const why = status === "awaiting_confirmation" ? "confirm" : "failed";
+      after.push(...(await notifyRun(tx, { kind: "paused", runId: step.runId, incidentId: cur.run.incidentId, mode: step.mode, runbookTitle: cur.run.runbookTitle, now, why, reason: String(runUpdate.pauseReason) })));
     }
-    const finished = await maybeFinishRun(tx, step.runId, now);
+    const finished = await maybeFinishRun(tx, step.runId, now, after);
     return { status: retry ? "retrying" : status, finished, incidentId: cur.run.incidentId };
   });
+  runAfterCommit(after);
   if (!result) return;
   publishRun(step.runId, step.incidentKey, result.finished ? "finished" : "step", result.finished ?? result.status);
 }
 
-/** When no step is left to run, the run ends: succeeded, or failed if a step failed. */
-export async function maybeFinishRun(tx: Prisma.TransactionClient, runId: string, now: Date): Promise<string | null> {
+/**
+ * When no step is left to run, the run ends: succeeded, or failed if a step failed. Its
+ * subscribers (incident, messages) act in this transaction; their effects go into `after`.
+ */
+export async function maybeFinishRun(tx: Prisma.TransactionClient, runId: string, now: Date, after: AfterCommit[] = []): Promise<string | null> {
   // The run's row lock makes finishing happen once when two callers race; the count after it sees
   // every step committed before the lock was granted.
   await tx.$queryRaw`select 1 from "Run" where "id" = ${runId}::uuid for update`;
   const open = await tx.stepRun.count({ where: { runId, status: { in: [...OPEN_STEP] } } });
   if (open > 0) return null;
-  const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true, mode: true, incidentId: true, runbookTitle: true, incident: { select: { key: true, status: true, version: true } }, steps: { where: { status: "failed" }, select: { status: true, continueOnFailure: true } } } });
+  const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true, mode: true, incidentId: true, runbookTitle: true, incident: { select: { key: true } }, steps: { where: { status: "failed" }, select: { status: true, continueOnFailure: true } } } });
   if (!run || run.status !== "running") return null;
   const failed = run.steps.some((s) => !s.continueOnFailure || run.mode === "dry_run");
   const status = failed ? "failed" : "succeeded";
@@ -456,18 +475,7 @@ export async function maybeFinishRun(tx: Prisma.TransactionClient, runId: string
       payload: { runId, runbook: run.runbookTitle, mode: run.mode, status },
       action: "run.finish", after: { runId, status },
     });
-    // A live rollback that completed moves the incident to monitoring, as the seeds' procedures do.
-    if (status === "succeeded" && run.mode === "live" && run.incident.status === "rolling_back") {
-      await tx.incident.update({ where: { id: run.incidentId }, data: { status: "monitoring", rollbackCompletedAt: now, version: { increment: 1 } } });
-      await recordIncidentChange(tx, { actor: SYSTEM }, {
-        incidentId: run.incidentId, incidentKey: run.incident.key, kind: "status_changed",
-        payload: { from: "rolling_back", to: "monitoring", note: `${run.runbookTitle} completed and validated` },
-        action: "incident.status", before: { status: "rolling_back" }, after: { status: "monitoring", rollbackCompletedAt: now },
-      });
-    }
-    if (run.mode === "live") {
-      await prepareRollbackDraft(tx, { incidentId: run.incidentId, runId, trigger: status === "succeeded" ? "rollback_completed" : "rollback_failed", now });
-    }
   }
+  after.push(...(await notifyRun(tx, { kind: "finished", runId, incidentId: run.incidentId, mode: run.mode, runbookTitle: run.runbookTitle, now, status })));
   return status;
 }

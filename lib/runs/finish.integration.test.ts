@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
 import { poolOf, type Db } from "../db/client";
 import { RunEngine } from "./engine";
-import { startRun } from "./start-run";
-import { declare, expectRunbooksLoad, logText, readRun, runbook, runbookDir, service, userCtx, waitForRun, type UserCtx } from "./testing/harness";
+import { declare, drillRun, expectRunbooksLoad, logText, readRun, runbook, runbookDir, service, userCtx, waitForRun, type UserCtx } from "./testing/harness";
 
 // How a step's end is recorded (one statement for a success, its log tail included) and how a run
 // ends: woken at once when started, finished exactly once when parallel steps end together, and
@@ -39,7 +38,7 @@ afterAll(async () => {
 
 async function drill(name: string) {
   const inc = await declare(oncall, serviceId);
-  const r = await startRun({ ctx: oncall, input: { key: inc.key, runbook: name, mode: "drill", params: {} } });
+  const r = await drillRun(oncall, inc.key, name);
   return { ...r, key: inc.key };
 }
 

@@ -7,6 +7,8 @@ import { recordIncidentChange } from "../incidents/record.ts";
 import { maybeFinishRun, publishRun } from "./engine.ts";
 import { ZRunAction } from "./schemas.ts";
 import { wakeEngines } from "./wake.ts";
+import { notifyRun } from "./subscribers.ts";
+import { runAfterCommit, type AfterCommit } from "./lifecycle.ts";
 
 /**
  * Operator decisions on a run: abort it, or settle a paused step by retrying, skipping (with a
@@ -18,10 +20,11 @@ export async function operateRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   if (!parsed.success) throw AppError.validation(parsed.error);
   const { runId, action, stepId, reason, checked } = parsed.data;
   const now = new Date();
+  const after: AfterCommit[] = [];
 
   const out = await db().$transaction(async (tx) => {
     await tx.$queryRaw`select 1 from "Run" where "id" = ${runId}::uuid for update`;
-    const run = await tx.run.findUnique({ where: { id: runId }, select: { id: true, status: true, incidentId: true, runbookTitle: true, incident: { select: { key: true } } } });
+    const run = await tx.run.findUnique({ where: { id: runId }, select: { id: true, status: true, mode: true, incidentId: true, runbookTitle: true, incident: { select: { key: true } } } });
     if (!run) throw new AppError("NOT_FOUND", "That run does not exist.");
     if (run.status === "succeeded" || run.status === "failed" || run.status === "aborted") throw new AppError("CONFLICT", `This run has already ${run.status === "aborted" ? "been aborted" : run.status}.`);
     let detail: Record<string, unknown> = { action };
@@ -62,9 +65,11 @@ export async function operateRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
     } else {
       await appendAudit(tx, ctx, { action: `run.${action}`, targetType: "run", targetId: runId, before: { status: run.status }, after: detail });
     }
-    const finished = action === "abort" ? null : await maybeFinishRun(tx, runId, now);
+    if (action === "abort") after.push(...(await notifyRun(tx, { kind: "finished", runId, incidentId: run.incidentId, mode: run.mode, runbookTitle: run.runbookTitle, now, status: "aborted" })));
+    const finished = action === "abort" ? null : await maybeFinishRun(tx, runId, now, after);
     return { incidentKey: run.incident?.key ?? null, finished };
   });
+  runAfterCommit(after);
   publishRun(runId, out.incidentKey, action === "abort" || out.finished ? "finished" : "step", action === "abort" ? "aborted" : (out.finished ?? "running"));
   if (action !== "abort") wakeEngines();
 }

@@ -5,8 +5,11 @@ export const ZStartRun = z.object({
   runbook: z.string().min(1, "Choose a runbook.").max(100),
   mode: z.enum(["live", "dry_run", "drill"], "Choose live, dry run or drill."),
   params: z.record(z.string(), z.string().max(500, "Parameter values are limited to 500 characters.")).default({}),
+  environment: z.string().max(40).default("production"),
 });
 export type StartRun = z.infer<typeof ZStartRun>;
+
+export const ZStartRollback = z.object({ requestId: z.uuid() });
 
 export const ZRunAction = z.object({
   runId: z.uuid(),

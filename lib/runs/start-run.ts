@@ -1,121 +1,121 @@
-import { db } from "../db/client.ts";
+import { db, type Tx } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { actorLabel, type Ctx } from "../auth/actor.ts";
+import type { Ctx } from "../auth/actor.ts";
 import { assertCan } from "../auth/guard.ts";
-import { AppError } from "../errors.ts";
+import { AppError, isAppError } from "../errors.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
-import { renderRunbook, formatRenderError } from "../runbooks/render.ts";
-import { SECTIONS } from "../runbooks/schema.ts";
+import { parseRunbook, type LoadedRunbook } from "../runbooks/load.ts";
+import type { ParamValue } from "../runbooks/template.ts";
 import { findRunbook } from "./runbook-registry.ts";
-import { publishRun } from "./engine.ts";
-import { wakeEngines } from "./wake.ts";
-import { prepareRollbackDraft } from "../comms/drafts.ts";
-import { ZStartRun } from "./schemas.ts";
+import { findEnvironment, fixedParams, runbookEnvironments } from "../runbooks/environments.ts";
+import { createRun } from "./create-run.ts";
+import { runAfterCommit, type AfterCommit } from "./lifecycle.ts";
+import { ZStartRun, ZStartRollback } from "./schemas.ts";
 
 /**
- * Starts a run of a runbook for an incident. A live run needs an approved (or break-glass)
- * rollback request and is tied to it, so starting it twice starts one run. Dry runs and drills
- * need no gate: they change nothing, or only a non-production target.
+ * A dry run: plans and read-only prerequisite checks, no gate because it changes nothing. Live
+ * rollbacks and drills start only from a rollback record (requestRollback), which pins the
+ * runbook, parameters, mode and environment that were approved.
  */
 export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   assertCan(ctx.actor, "run.start");
   const parsed = ZStartRun.safeParse(input);
   if (!parsed.success) throw AppError.validation(parsed.error);
-  const { key, runbook: name, mode, params } = parsed.data;
+  const { key, runbook: name, mode, params, environment } = parsed.data;
+  if (mode !== "dry_run") {
+    throw new AppError("FORBIDDEN", "Live rollbacks and drills start from a rollback request, which fixes what runs; here only a dry run can start.", { mode: ["Only a dry run starts here."] });
+  }
   const loaded = await findRunbook(name);
   if (!loaded) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { runbook: [`No runbook named “${name}” is loaded.`] });
-  // Rendering now validates every parameter and step; steps are rendered again when they run,
-  // so values taken from secret environment variables are never stored.
-  const rendered = renderRunbook(loaded.runbook, params, process.env);
-  if (!rendered.ok) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const e of rendered.errors) (fieldErrors[e.path.startsWith("params.") ? e.path : "runbook"] ??= []).push(formatRenderError(e));
-    throw new AppError("VALIDATION", "The runbook cannot run with these parameters.", fieldErrors);
-  }
-  const rb = loaded.runbook;
-
+  // The environment's fixed values apply to a plan too (what would run is what a rollback there runs).
+  const env = findEnvironment(loaded.runbook, environment) ?? runbookEnvironments(loaded.runbook)[0]!;
+  const fixed = fixedParams(env, process.env);
+  if (!fixed.ok) throw new AppError("VALIDATION", "This environment cannot be used on this server.", Object.fromEntries(fixed.errors.map((e) => [`params.${e.param}`, [`${e.param} ${e.message}`]])));
+  const typed = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== ""));
+  const now = new Date();
   const out = await db().$transaction(async (tx) => {
-    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${`run:${key}`}))`;
-    const inc = await tx.incident.findUnique({ where: { key }, select: { id: true, key: true, status: true } });
+    const inc = await tx.incident.findUnique({ where: { key }, select: { id: true, key: true } });
     if (!inc) throw new AppError("NOT_FOUND", `Incident ${key} does not exist.`);
-    let requestId: string | null = null;
-    if (mode === "live") {
-      const req = await tx.rollbackRequest.findFirst({
-        where: { incidentId: inc.id, status: { in: ["approved", "overridden"] } },
-        orderBy: { decidedAt: "desc" },
-        select: { id: true, run: { select: { id: true, status: true } } },
-      });
-      if (!req) throw new AppError("FORBIDDEN", "A live rollback needs an approved rollback request first (or break-glass).");
-      if (req.run) return { runId: req.run.id, created: false, incidentKey: inc.key };
-      requestId = req.id;
-    }
-    const run = await tx.run.create({
-      data: {
-        incidentId: inc.id,
-        requestId,
-        runbookName: rb.name,
-        runbookTitle: rb.title,
-        runbookVersion: loaded.version,
-        runbookSnapshot: { file: loaded.file, source: loaded.source } as Prisma.InputJsonValue,
-        params: rendered.params as Prisma.InputJsonValue,
-        mode,
-        estimatedMinutes: rb.estimatedMinutes.max,
-        startedById: ctx.actor.type === "user" ? ctx.actor.id : null,
-        startedByLabel: actorLabel(ctx.actor),
-        steps: {
-          create: SECTIONS.flatMap((section) => rb[section].map((step) => ({ section, step }))).map(({ section, step }, index) => {
-            const r = rendered.steps[index]!;
-            return {
-              index,
-              stepId: step.id,
-              title: r.title,
-              phase: section === "steps" ? "step" : section === "prerequisites" ? "prerequisite" : "validation",
-              executor: step.executor,
-              params: step as unknown as Prisma.InputJsonValue,
-              timeoutSeconds: r.timeoutSeconds,
-              retries: step.retries.count,
-              backoffSeconds: step.retries.backoffSeconds,
-              continueOnFailure: step.continueOnFailure,
-              idempotent: step.idempotent,
-              parallelGroup: step.parallelGroup ?? null,
-            };
-          }),
-        },
-      },
-      select: { id: true },
-    });
-    await recordIncidentChange(tx, ctx, {
-      incidentId: inc.id,
-      incidentKey: inc.key,
-      kind: "run_started",
-      payload: { runId: run.id, runbook: rb.title, version: loaded.version, mode, params: rendered.params },
-      action: "run.start",
-      after: { runId: run.id, runbook: rb.name, version: loaded.version, mode, requestId },
-    });
-    // The stakeholders' notice is prepared with the run (sent at once if the severity's policy says so).
-    if (mode === "live") await prepareRollbackDraft(tx, { incidentId: inc.id, runId: run.id, trigger: "rollback_started", now: new Date() });
-    return { runId: run.id, created: true, incidentKey: inc.key };
+    return createRun(tx, ctx, { incidentId: inc.id, incidentKey: inc.key, requestId: null, loaded, params: { ...typed, ...fixed.values }, mode, now });
   });
-  if (out.created) {
-    publishRun(out.runId, out.incidentKey, "started", "running");
-    wakeEngines();
-  }
-  return { ...out, mode };
+  runAfterCommit(out.after);
+  return { runId: out.runId, created: true, incidentKey: key, mode };
+}
+
+const rollbackSelect = {
+  id: true, status: true, runbook: true, runbookSnapshot: true, params: true, mode: true,
+  incident: { select: { id: true, key: true, status: true } },
+  run: { select: { id: true } },
+} as const satisfies Prisma.RollbackRequestSelect;
+
+/** The runbook a rollback pinned when it was requested (never the file as it is now). */
+export function pinnedRunbook(snapshot: unknown): LoadedRunbook | null {
+  const s = snapshot as { file?: unknown; source?: unknown } | null;
+  if (!s || typeof s.file !== "string" || typeof s.source !== "string") return null;
+  const r = parseRunbook(s.file, s.source);
+  return r.ok ? r.loaded : null;
 }
 
 /**
- * Once a rollback may go ahead, start its runbook at once when the runbook needs nothing a person
- * must fill in. Otherwise the incident page offers the run form; nothing is guessed.
+ * Starts the run of an approved rollback in the caller's transaction, with exactly what was
+ * approved. Throws an AppError when it cannot (the caller decides whether that is fatal).
  */
-export async function autoStartRun(ctx: Ctx, incidentKey: string, runbook: string | null): Promise<string | null> {
-  if (!runbook || ctx.actor.type === "system") return null;
-  const loaded = await findRunbook(runbook);
-  if (!loaded || !renderRunbook(loaded.runbook, {}, process.env).ok) return null;
+export async function startRollbackRun(tx: Tx, ctx: Ctx, requestId: string, now: Date): Promise<{ runId: string; after: AfterCommit[] }> {
+  await tx.$queryRaw`select 1 from "RollbackRequest" where "id" = ${requestId}::uuid for update`;
+  const req = await tx.rollbackRequest.findUnique({ where: { id: requestId }, select: rollbackSelect });
+  if (!req) throw new AppError("NOT_FOUND", "That rollback does not exist.");
+  if (req.run) throw new AppError("CONFLICT", "This rollback's run has already started.");
+  if (req.status !== "approved" && req.status !== "overridden") throw new AppError("CONFLICT", `This rollback is ${req.status}; only an approved rollback can start.`);
+  if (req.incident.status === "resolved" || req.incident.status === "closed") throw new AppError("CONFLICT", "The incident is resolved; reopen it before rolling back.");
+  const loaded = pinnedRunbook(req.runbookSnapshot);
+  if (!loaded) throw new AppError("CONFLICT", `The runbook this rollback pinned (${req.runbook ?? "none"}) cannot be read any more; request the rollback again.`);
+  const params = (req.params ?? {}) as Record<string, ParamValue>;
+  const out = await createRun(tx, ctx, { incidentId: req.incident.id, incidentKey: req.incident.key, requestId, loaded, params, mode: req.mode, now });
+  await tx.rollbackRequest.update({ where: { id: requestId }, data: { startError: null } });
+  return out;
+}
+
+/**
+ * After approval: start the run, or record on the timeline (and in the audit trail) why it could
+ * not start, so the page offers "Start rollback" with the reason instead of pretending.
+ */
+export async function startOrRecordFailure(tx: Tx, ctx: Ctx, requestId: string, incident: { id: string; key: string }, now: Date): Promise<{ runId: string | null; after: AfterCommit[] }> {
   try {
-    const r = await startRun({ ctx, input: { key: incidentKey, runbook, mode: "live", params: {} } });
-    return r.runId;
+    return await startInSavepoint(tx, ctx, requestId, now);
   } catch (err) {
-    console.error(`[runs] could not start ${runbook} for ${incidentKey}: ${(err as Error).message}`);
-    return null;
+    if (!isAppError(err)) throw err;
+    await tx.rollbackRequest.update({ where: { id: requestId }, data: { startError: err.message } });
+    await recordIncidentChange(tx, ctx, {
+      incidentId: incident.id,
+      incidentKey: incident.key,
+      kind: "rollback_start_failed",
+      payload: { requestId, error: err.message, fieldErrors: err.fieldErrors },
+      action: "rollback.start_failed",
+      after: { requestId, error: err.message },
+    });
+    return { runId: null, after: [] };
   }
+}
+
+// A failed start must not poison the approval's transaction: the attempt runs in a savepoint.
+async function startInSavepoint(tx: Tx, ctx: Ctx, requestId: string, now: Date) {
+  await tx.$executeRawUnsafe("savepoint rollcall_start_run");
+  try {
+    const out = await startRollbackRun(tx, ctx, requestId, now);
+    await tx.$executeRawUnsafe("release savepoint rollcall_start_run");
+    return out;
+  } catch (err) {
+    await tx.$executeRawUnsafe("rollback to savepoint rollcall_start_run");
+    throw err;
+  }
+}
+
+/** "Start rollback": an approved rollback whose run did not start by itself (policy, or a failed start). */
+export async function startApprovedRollback({ ctx, input }: { ctx: Ctx; input: unknown }) {
+  assertCan(ctx.actor, "run.start");
+  const parsed = ZStartRollback.safeParse(input);
+  if (!parsed.success) throw AppError.validation(parsed.error);
+  const out = await db().$transaction((tx) => startRollbackRun(tx, ctx, parsed.data.requestId, new Date()));
+  runAfterCommit(out.after);
+  return { runId: out.runId };
 }

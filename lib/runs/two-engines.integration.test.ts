@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
 import type { Db } from "../db/client";
 import { setEnv } from "../env";
-import { startRun } from "./start-run";
-import { Spawned, declare, expectRunbooksLoad, runbook, runbookDir, service, spawnEngine, until, userCtx, type EngineProcess, type UserCtx } from "./testing/harness";
+import { Spawned, declare, drillRun, expectRunbooksLoad, runbook, runbookDir, service, spawnEngine, until, userCtx, type EngineProcess, type UserCtx } from "./testing/harness";
 
 // Two RunEngines, each in its own OS process, on one database: every step of 20 runs is executed
 // exactly once. Each step appends "<run>:<step>:<engine pid>" to one shared file.
@@ -62,7 +61,7 @@ describe("two engines on one database", () => {
 
     const inc = await declare(oncall, serviceId);
     const tags = Array.from({ length: 20 }, (_, i) => `r${i}-${randomBytes(4).toString("hex")}`);
-    const runs = await Promise.all(tags.map((tag) => startRun({ ctx: oncall, input: { key: inc.key, runbook: "three-steps", mode: "drill", params: { tag } } })));
+    const runs = await Promise.all(tags.map((tag) => drillRun(oncall, inc.key, "three-steps", { tag })));
     const runOf = new Map(tags.map((tag, i) => [tag, runs[i]!.runId]));
 
     await until("every run to finish", async () => {

@@ -37,7 +37,7 @@ export async function seedDemo(db: Db, now = new Date()) {
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
     for (const s of DEMO_SERVICES) {
-      await tx.service.upsert({ where: { name: s.name }, create: { ...s }, update: {} });
+      await tx.service.upsert({ where: { name: s.name }, create: { ...s, environments: "environments" in s ? [...s.environments] : undefined }, update: {} });
     }
     for (const u of DEMO_USERS) {
       const existing = await tx.user.findUnique({ where: { email: u.email }, select: { id: true } });

@@ -8,7 +8,7 @@ export const DEMO_SERVICES = [
   { name: "File Storage", rtoMinutes: 30, rpoMinutes: 15, tier: "High", ownerTeam: "Storage", currentVersion: "v1.9.3", lastKnownGoodVersion: "v1.9.2" },
   { name: "Analytics", rtoMinutes: 120, rpoMinutes: 60, tier: "Medium", ownerTeam: "Insights", currentVersion: "v0.31.0", lastKnownGoodVersion: "v0.30.2" },
   // Not from the seeds: the small local service the quick start really rolls back.
-  { name: "Demo Checkout", rtoMinutes: 5, rpoMinutes: 1, tier: "Critical", ownerTeam: "Demo", currentVersion: "v2", lastKnownGoodVersion: "v1", runbooks: [{ runbook: "demo-service", defaults: {} }] },
+  { name: "Demo Checkout", rtoMinutes: 5, rpoMinutes: 1, tier: "Critical", ownerTeam: "Demo", currentVersion: "v2", lastKnownGoodVersion: "v1", environments: ["production", "drill"], runbooks: [{ runbook: "demo-service", defaults: {} }] },
 ] as const;
 
 // One user per role; names follow the contact roles in seed 001's "Emergency Contacts".

@@ -11,7 +11,7 @@ import { setEnv } from "../../env.ts";
 import { createIncident } from "../../incidents/create-incident.ts";
 import { requestRollback } from "../../approvals/request-rollback.ts";
 import { runbooks } from "../runbook-registry.ts";
-import { startRun } from "../start-run.ts";
+import { db } from "../../db/client.ts";
 
 // Shared by the run engine's integration tests: users, incidents with an open gate, runbooks
 // written to a temporary RUNBOOKS_DIR, polling, and engine processes of their own.
@@ -61,19 +61,30 @@ export async function declare(ctx: UserCtx, serviceId: string, severity: "HIGH" 
   return createIncident({ ctx, input: { title: `Run engine test ${randomUUID().slice(0, 8)}`, trigger: "Error rate above 5% after the deploy", severity, serviceIds: [serviceId] } });
 }
 
-/** An incident with an approved rollback request (HIGH: no approval step). `runbook` lets autoStartRun start it. */
-export async function approvedIncident(ctx: UserCtx, serviceId: string, runbookName = "") {
-  const inc = await declare(ctx, serviceId);
-  const req = await requestRollback({ ctx, input: { key: inc.key, idempotencyKey: randomUUID(), scope: "application", target: "v1", reason: "Errors after the deploy", runbook: runbookName } });
-  expect(req.status).toBe("approved");
-  return { key: inc.key, requestId: req.id };
+/** Requests a rollback (or drill) of `runbookName`; under the default policy a HIGH incident's gate opens and the run starts at once. */
+export async function requestFor(ctx: UserCtx, key: string, runbookName: string, opts: { mode?: "live" | "drill"; environment?: string; params?: Record<string, string>; target?: string } = {}) {
+  const req = await requestRollback({
+    ctx,
+    input: { key, idempotencyKey: randomUUID(), target: opts.target ?? "v1", reason: "Errors after the deploy", runbook: runbookName, mode: opts.mode ?? "live", environment: opts.environment ?? "production", params: opts.params ?? {} },
+  });
+  const run = await db().run.findUnique({ where: { requestId: req.id }, select: { id: true } });
+  return { requestId: req.id, status: req.status, runId: run?.id ?? null };
 }
 
-/** A live run: incident, approved request, startRun (which returns the run autoStartRun may have started). */
+/** A live run: a HIGH incident whose rollback request (gate open) started the run. */
 export async function liveRun(ctx: UserCtx, serviceId: string, runbookName: string, params: Record<string, string> = {}) {
-  const inc = await approvedIncident(ctx, serviceId, runbookName);
-  const r = await startRun({ ctx, input: { key: inc.key, runbook: runbookName, mode: "live", params } });
-  return { ...inc, runId: r.runId };
+  const inc = await declare(ctx, serviceId);
+  const r = await requestFor(ctx, inc.key, runbookName, { params });
+  expect(r.status).toBe("approved");
+  if (!r.runId) throw new Error("the approved rollback did not start a run");
+  return { key: inc.key, requestId: r.requestId, runId: r.runId };
+}
+
+/** A drill of `runbookName` on an incident (HIGH, so even a production drill needs no approval). */
+export async function drillRun(ctx: UserCtx, key: string, runbookName: string, params: Record<string, string> = {}, environment = "production") {
+  const r = await requestFor(ctx, key, runbookName, { mode: "drill", params, environment });
+  if (!r.runId) throw new Error(`the drill did not start (${r.status})`);
+  return { requestId: r.requestId, runId: r.runId };
 }
 
 export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, stepMs = 50): Promise<T> {

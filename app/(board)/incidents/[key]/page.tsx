@@ -19,7 +19,10 @@ import { policyState, scopeLabels } from "@/lib/decisions/policy-registry";
 import type { DecisionJson } from "@/lib/decisions/decide";
 import { pastDurationMinutes, runsForIncident } from "@/lib/runs/queries";
 import { runbooks as loadRunbooks } from "@/lib/runs/runbook-registry";
-import { preferredRunbook } from "@/lib/services/rollback-runbooks";
+import { preferredRunbook, readServiceRunbooks } from "@/lib/services/rollback-runbooks";
+import { runbookEnvironments } from "@/lib/runbooks/environments";
+import { isOpen } from "@/lib/approvals/rollback-state";
+import type { RollbackRunbook } from "@/components/approvals/request-form";
 import { RunPanel } from "@/components/runs/run-panel";
 import { StartRunForm } from "@/components/runs/start-run-form";
 import { toPanel } from "@/components/runs/to-panel";
@@ -43,23 +46,36 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const requests = await requestsForIncident(incident.key);
   const policy = policyState().active;
   const decision = incident.decision as DecisionJson | null;
-  const pendingRequest = requests.find((r) => r.status === "pending");
   const role = user.role;
   const runs = await runsForIncident(incident.key, can(role, "run.log.read"));
-  const rbs = can(role, "run.start") ? (await loadRunbooks()).runbooks : [];
-  const approvedRequest = requests.find((r) => r.status === "approved" || r.status === "overridden");
-  const liveRunExists = runs.some((r) => r.mode === "live");
+  const rbs = can(role, "run.start") || can(role, "rollback.request") ? (await loadRunbooks()).runbooks : [];
+  const cards = requests.map((r) => toCard(r, scopeLabels()));
+  const openLive = cards.find((c) => c.mode === "live" && isOpen(c.state));
   const rto = Math.min(...incident.services.map((s) => s.service.rtoMinutes));
   const pasts = new Map(await Promise.all([...new Set(runs.map((r) => r.runbookName))].map(async (n) => [n, await pastDurationMinutes(n)] as const)));
   const now = new Date().toISOString();
   const comms = can(role, "comms.send") ? await composerData(incident.key) : null;
   const drafts = comms ? await incidentDrafts(incident.key) : [];
   const updateDueAt = ["resolved", "closed"].includes(incident.status) ? null : updateDue(incident);
-  const mayRequest =
-    can(role, "rollback.request") &&
-    !pendingRequest &&
-    !["rolling_back", "resolved", "closed"].includes(incident.status) &&
-    (decision?.initiators.includes(role) ?? true);
+  // One open live rollback at a time; a drill may be requested beside it.
+  const mayRequest = can(role, "rollback.request") && !["resolved", "closed"].includes(incident.status) && (decision?.initiators.includes(role) ?? true);
+  const serviceRunbooks = incident.services.flatMap((s) => readServiceRunbooks(s.service.runbooks));
+  const forService = new Set(serviceRunbooks.map((r) => r.runbook));
+  const serviceDefaults: Record<string, Record<string, Record<string, string>>> = {};
+  for (const entry of serviceRunbooks) {
+    for (const [env, values] of Object.entries(entry.defaults)) {
+      const slot = ((serviceDefaults[entry.runbook] ??= {})[env] ??= {});
+      for (const [k, val] of Object.entries(values)) slot[k] = String(val);
+    }
+  }
+  const rollbackRunbooks: RollbackRunbook[] = rbs.map((l) => ({
+    name: l.runbook.name,
+    title: l.runbook.title,
+    estimatedMinutes: l.runbook.estimatedMinutes.max,
+    forService: forService.has(l.runbook.name),
+    parameters: l.runbook.parameters.map((p) => ({ name: p.name, type: p.type, required: p.required, default: p.default === undefined ? "" : String(p.default), description: p.description ?? "" })),
+    environments: runbookEnvironments(l.runbook).map((e) => ({ name: e.name, production: e.production, fixed: Object.fromEntries(Object.entries(e.params).map(([k, val]) => [k, String(val)])) })),
+  }));
 
   const milestones = [
     ["Detected", incident.detectedAt],
@@ -113,9 +129,9 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                 {runs.map((r) => (
                   <RunPanel key={r.id} run={toPanel(r, { pastMinutes: pasts.get(r.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })} canOperate={can(role, "run.operate")} now={now} />
                 ))}
-                {rbs.length > 0 && incident.status !== "closed" && (
-                  <details open={runs.length === 0 && Boolean(approvedRequest)} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
-                    <summary className="cursor-pointer font-medium">Run a runbook</summary>
+                {rbs.length > 0 && can(role, "run.start") && incident.status !== "closed" && (
+                  <details className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+                    <summary className="cursor-pointer font-medium">Plan a runbook (dry run)</summary>
                     <div className="mt-3">
                       <StartRunForm
                         incidentKey={incident.key}
@@ -126,9 +142,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                           estimatedMinutes: l.runbook.estimatedMinutes.max,
                           parameters: l.runbook.parameters.map((p) => ({ name: p.name, type: p.type, required: p.required, default: p.default === undefined ? "" : String(p.default), description: p.description ?? "" })),
                         }))}
-                        defaultRunbook={approvedRequest?.runbook ?? decision?.runbook ?? null}
-                        liveAllowed={Boolean(approvedRequest) && !liveRunExists}
-                        liveBlockedReason={liveRunExists ? "a live run already exists" : "needs an approved rollback request"}
+                        defaultRunbook={openLive?.runbook ?? decision?.runbook ?? null}
                         defaults={{ target_version: incident.services[0]?.service.lastKnownGoodVersion ?? "", service: incident.services[0]?.service.name ?? "" }}
                       />
                     </div>
@@ -162,19 +176,33 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
           <Card aria-labelledby="rollback-h">
             <h2 id="rollback-h" className="mb-3 font-semibold">Rollback</h2>
             <div className="space-y-3">
-              {requests.map((r) => (
-                <RequestCard key={r.id} r={toCard(r, scopeLabels())} canDecide={canDecide(user, r)} canBreakGlass={can(role, "rollback.breakglass")} />
+              {cards.map((c, i) => (
+                <RequestCard
+                  key={c.id}
+                  r={c}
+                  canDecide={canDecide(user, requests[i]!)}
+                  canBreakGlass={can(role, "rollback.breakglass")}
+                  canStart={can(role, "run.start")}
+                  canCancel={c.requestedById === user.id || role === "admin"}
+                />
               ))}
               {mayRequest && policy && (
-                <RequestRollbackForm
-                  incidentKey={incident.key}
-                  idempotencyKey={randomUUID()}
-                  scopes={policy.policy.scopes}
-                  defaultScope={decision?.scope?.id ?? null}
-                  defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).filter(Boolean).join(", ")}
-                  defaultRunbook={decision?.runbook ?? incident.services.map((s) => preferredRunbook(s.service.runbooks)).find(Boolean) ?? ""}
-                  gateOpen={decision?.approval?.mode === "none"}
-                />
+                <details open={!openLive} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+                  <summary className="cursor-pointer font-medium">{openLive ? "Request a drill" : "Request a rollback"}</summary>
+                  <div className="mt-3">
+                    <RequestRollbackForm
+                      incidentKey={incident.key}
+                      idempotencyKey={randomUUID()}
+                      scopes={policy.policy.scopes}
+                      defaultScope={decision?.scope?.id ?? null}
+                      defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).filter(Boolean).join(", ")}
+                      defaultRunbook={decision?.runbook ?? incident.services.map((s) => preferredRunbook(s.service.runbooks)).find(Boolean) ?? ""}
+                      runbooks={rollbackRunbooks}
+                      serviceDefaults={serviceDefaults}
+                      gateOpen={decision?.approval?.mode === "none"}
+                    />
+                  </div>
+                </details>
               )}
               {!mayRequest && requests.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No rollback requested.</p>}
             </div>

@@ -87,7 +87,7 @@ export function setupChecklist(c: SetupCounts): Checklist {
       title: "Run a drill",
       href: "/runbooks",
       done: c.succeededDrills > 0,
-      why: "Practise a rollback against a non-production target, so the first real one is not the first run.",
+      why: "Practise a rollback in a non-production environment (on an incident, Rollback → Mode: Drill), so the first real one is not the first run.",
     },
   ];
   const done = items.filter((i) => i.done).length;

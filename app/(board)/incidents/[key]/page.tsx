@@ -196,7 +196,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                       scopes={policy.policy.scopes}
                       defaultScope={decision?.scope?.id ?? null}
                       defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).filter(Boolean).join(", ")}
-                      defaultRunbook={decision?.runbook ?? incident.services.map((s) => preferredRunbook(s.service.runbooks)).find(Boolean) ?? ""}
+                      defaultRunbook={incident.services.map((s) => preferredRunbook(s.service.runbooks)).find(Boolean) ?? decision?.runbook ?? ""}
                       runbooks={rollbackRunbooks}
                       serviceDefaults={serviceDefaults}
                       gateOpen={decision?.approval?.mode === "none"}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StepRun" ADD COLUMN     "leaseToken" INTEGER NOT NULL DEFAULT 0;

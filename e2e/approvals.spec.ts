@@ -34,12 +34,32 @@ async function declareMatrix(page: Page, input: Matrix): Promise<string> {
   return decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
 }
 
-/** Fills the Rollback card's form on an incident page and submits it with `button`. */
-async function requestRollback(page: Page, button: "Request rollback approval" | "Start rollback now", reason = "p95 latency tripled right after v2.14.0") {
+// Approval starts the run, so these requests choose a runbook that touches nothing on this machine:
+// the feature-flag runbook against a closed port. Its first check fails and the live run pauses,
+// unfinished, so the incident stays Rolling back.
+const HARMLESS = { flag: "e2e-approvals-flag", app_url: "http://127.0.0.1:9" } as const;
+
+/** Fills the Rollback card's form on an incident page (the harmless runbook) and submits it with `button`. */
+async function requestRollback(page: Page, button: "Request rollback approval" | "Start rollback now", reason = "p95 latency tripled right after v2.14.0", target = "v2.13.4") {
   const form = page.getByRole("form", { name: "Request rollback" });
-  await expect(form.getByLabel("Roll back to")).toHaveValue("v2.13.4");
+  await expect(form.getByLabel("Roll back to")).toHaveValue(target);
+  await form.getByLabel("Runbook").selectOption("feature-flag");
+  await form.getByLabel("flag", { exact: true }).fill(HARMLESS.flag);
+  await form.getByLabel("app_url", { exact: true }).fill(HARMLESS.app_url);
   await form.getByLabel("Reason").fill(reason);
   await form.getByRole("button", { name: button, exact: true }).click();
+}
+
+/** The rollback state pill: "Awaiting approval", then (once its run exists) the run's state. */
+const state = (card: Locator) => card.getByTestId("request-status");
+
+/** An approved live rollback's run started by itself: running, or paused at its failed first check. */
+async function expectRunStarted(page: Page, card: Locator) {
+  await expect(state(card)).toHaveAttribute("data-state", /^(running|paused)$/, { timeout: 10_000 });
+  const panel = page.getByTestId("run-panel").first();
+  await expect(panel.getByText("LIVE", { exact: true })).toBeVisible();
+  await expect(panel).toContainText("Feature-specific rollback (turn a flag off)");
+  await expect(panel).toHaveAttribute("data-status", /^(running|paused)$/);
 }
 
 const requestCard = (scope: Page | Locator, key: string) => scope.getByRole("article", { name: `Rollback request for ${key}` });
@@ -68,16 +88,21 @@ test.describe("approval gates", () => {
     await expect(decisionCard).toContainText("Approval by teamlead");
     await expect(decisionCard).toContainText("Application rollback");
     await expect(page.getByRole("button", { name: "Start rollback now" })).toHaveCount(0);
+    // The form offers the matrix's runbook for this trigger first.
+    await expect(page.getByRole("form", { name: "Request rollback" }).getByLabel("Runbook")).toHaveValue("application-only");
     await expect(requestCard(lead.page, key)).toHaveCount(0);
 
     await expectLive(page);
     await markDocument(page);
     await requestRollback(page, "Request rollback approval");
     const mine = requestCard(page, key);
-    await expect(mine.getByTestId("request-status")).toHaveText("pending");
+    await expect(state(mine)).toHaveText("Awaiting approval");
+    await expect(state(mine)).toHaveAttribute("data-state", "awaiting_approval");
     await expect(mine).toContainText("0/1 approval from teamlead");
+    await expect(mine).toContainText(`flag = ${HARMLESS.flag}`);
     await expect(mine.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
     await expect(header(page)).toContainText("Detected");
+    await expect(page.getByTestId("run-panel")).toHaveCount(0);
 
     // The team lead's inbox, open since before the request, shows it without a reload.
     const inbox = lead.page.getByRole("list", { name: "Requests to decide" });
@@ -91,11 +116,13 @@ test.describe("approval gates", () => {
     await card.getByLabel("Comment").fill("Latency graph agrees, go.");
     await card.getByRole("button", { name: "Approve", exact: true }).click();
 
-    // The requester's page follows without a reload.
-    await expect(mine.getByTestId("request-status")).toHaveText("approved", { timeout: 5_000 });
+    // The requester's page follows without a reload: approval started the run, the incident rolls back.
+    await expectRunStarted(page, mine);
     await expect(header(page)).toContainText("Rolling back");
     await expect(mine).toContainText("Approved by Tess Team-lead (teamlead): “Latency graph agrees, go.”");
     await expect(timeline(page)).toContainText("Rollback approved");
+    await expect(timeline(page)).toContainText("Rollback run started: Feature-specific rollback (turn a flag off)");
+    await expect(timeline(page)).toContainText("Status: Detected → Rolling back");
     await expectNotReloaded(page);
 
     await expect(lead.page.getByRole("list", { name: "Requests to decide" }).getByRole("article", { name: `Rollback request for ${key}` })).toHaveCount(0);
@@ -121,7 +148,7 @@ test.describe("approval gates", () => {
     const key = await declareMatrix(page, { title, severity: "MEDIUM", trigger: TRIGGERS.MEDIUM });
     await requestRollback(page, "Request rollback approval");
     const own = requestCard(page, key);
-    await expect(own.getByTestId("request-status")).toHaveText("pending");
+    await expect(state(own)).toHaveText("Awaiting approval");
     await expect(own.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
     await expect(own.getByRole("form", { name: "Decide request" })).toHaveCount(0);
 
@@ -142,15 +169,16 @@ test.describe("approval gates", () => {
     const refused = await replayServerAction(page.context().request, action);
     expect(refused.body).toContain("You cannot decide your own request: the policy requires a second person.");
     await page.goto(`/incidents/${key}`);
-    await expect(own.getByTestId("request-status")).toHaveText("pending");
+    await expect(state(own)).toHaveText("Awaiting approval");
     await expect(own.getByRole("list", { name: "Votes" })).toHaveCount(0);
     await expect(header(page)).toContainText("Detected");
+    await expect(page.getByTestId("run-panel")).toHaveCount(0);
 
-    // The captured request itself was valid: the second lead's replay approves.
+    // The captured request itself was valid: the second lead's replay approves, and the run starts.
     const allowed = await replayServerAction(second.request, action);
-    expect(allowed.body).toContain("Approved: the rollback may start.");
+    expect(allowed.body).toContain("Approved: the rollback starts now, exactly as requested.");
     await page.reload();
-    await expect(own.getByTestId("request-status")).toHaveText("approved");
+    await expectRunStarted(page, own);
     await expect(own).toContainText("Approved by Lee Second-lead (teamlead): “Second pair of eyes: agreed.”");
     await expect(header(page)).toContainText("Rolling back");
   });
@@ -160,10 +188,8 @@ test.describe("approval gates", () => {
     await loginAs(page, "oncall");
     const key = await declareMatrix(page, { title, severity: "LOW", trigger: TRIGGERS.LOW, services: ["Analytics"] });
     await expect(page.getByRole("region", { name: "Decision matrix" })).toContainText("Approval by productowner");
-    await page.getByRole("form", { name: "Request rollback" }).getByLabel("Roll back to").fill("v0.30.2");
-    await page.getByRole("form", { name: "Request rollback" }).getByLabel("Reason").fill("Chart legend overlaps the totals");
-    await page.getByRole("button", { name: "Request rollback approval" }).click();
-    await expect(requestCard(page, key).getByTestId("request-status")).toHaveText("pending");
+    await requestRollback(page, "Request rollback approval", "Chart legend overlaps the totals", "v0.30.2");
+    await expect(state(requestCard(page, key))).toHaveText("Awaiting approval");
     await expect(requestCard(page, key)).toContainText("from productowner");
     await expectLive(page);
     await markDocument(page);
@@ -177,9 +203,9 @@ test.describe("approval gates", () => {
     await po.page.goto("/approvals");
     const card = po.page.getByRole("list", { name: "Requests to decide" }).getByRole("article", { name: `Rollback request for ${key}` });
     await card.getByRole("button", { name: "Approve", exact: true }).click();
-    await expect(po.page.getByRole("region", { name: "Decided in the last 24 hours" }).getByRole("article", { name: `Rollback request for ${key}` }).getByTestId("request-status")).toHaveText("approved");
+    await expect(state(po.page.getByRole("region", { name: "Decided in the last 24 hours" }).getByRole("article", { name: `Rollback request for ${key}` }))).toHaveAttribute("data-state", /^(running|paused)$/);
 
-    await expect(requestCard(page, key).getByTestId("request-status")).toHaveText("approved", { timeout: 5_000 });
+    await expectRunStarted(page, requestCard(page, key));
     await expect(requestCard(page, key)).toContainText("Approved by Priya Product-owner (productowner)");
     await expect(header(page)).toContainText("Rolling back");
     await expectNotReloaded(page);
@@ -195,7 +221,7 @@ test.describe("approval gates", () => {
 
     await requestRollback(page, "Start rollback now", "Everything returns 503 since the deploy");
     const card = requestCard(page, key);
-    await expect(card.getByTestId("request-status")).toHaveText("approved");
+    await expectRunStarted(page, card);
     await expect(card).toContainText("Gate: none");
     await expect(card.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
     await expect(card.getByText("Break glass: start without approval")).toHaveCount(0);
@@ -210,7 +236,7 @@ test.describe("approval gates", () => {
     const key = await declareMatrix(page, { title, severity: "MEDIUM", trigger: TRIGGERS.MEDIUM });
     await requestRollback(page, "Request rollback approval");
     const card = requestCard(page, key);
-    await expect(card.getByTestId("request-status")).toHaveText("pending");
+    await expect(state(card)).toHaveText("Awaiting approval");
 
     await card.getByText("Break glass: start without approval").click();
     const form = card.getByRole("form", { name: "Break glass" });
@@ -218,13 +244,16 @@ test.describe("approval gates", () => {
     await form.getByRole("button", { name: "Override the gate" }).click();
     await expect(form.getByRole("alert").filter({ hasText: "at least 20 characters" })).toBeVisible();
     await expect(form.getByLabel("Justification")).toHaveValue("too short");
-    await expect(card.getByTestId("request-status")).toHaveText("pending");
+    await expect(state(card)).toHaveText("Awaiting approval");
+    await expect(page.getByTestId("run-panel")).toHaveCount(0);
 
     const justification = "Checkout latency is killing conversions and no team lead answers.";
     await form.getByLabel("Justification").fill(justification);
     await form.getByRole("button", { name: "Override the gate" }).click();
 
-    await expect(card.getByTestId("request-status")).toHaveText("break-glass");
+    // Overriding the gate starts exactly the requested run, flagged as break-glass.
+    await expectRunStarted(page, card);
+    await expect(card.getByText("break-glass", { exact: true })).toBeVisible();
     await expect(card).toContainText(`Break-glass: ${justification}`);
     await expect(timeline(page)).toContainText("BREAK-GLASS: approval gate overridden");
     await expect(timeline(page)).toContainText(justification);

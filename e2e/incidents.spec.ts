@@ -32,19 +32,34 @@ test.describe("incidents", () => {
     await expectLive(lead.page);
     await markDocument(lead.page);
     const leadTimeline = lead.page.getByRole("list", { name: "Timeline" });
-    await expect(leadTimeline).not.toContainText("Rolling back");
+    const leadHeader = lead.page.getByRole("main").locator("header").first();
+    await expect(leadTimeline).not.toContainText("Status:");
 
+    // Rolling back is not a person's choice: it follows a running rollback. The refusal sits next
+    // to the field and the form keeps what was chosen and typed.
     const status = page.getByRole("form", { name: "Change status" });
     await status.getByLabel("New status").selectOption({ label: "Rolling back" });
     await status.getByLabel("Note (optional)").fill("Rolling back to v2.13.4");
     await status.getByRole("button", { name: "Update status" }).click();
+    await expect(status.getByRole("alert").filter({ hasText: "An incident is rolling back only while a rollback runs: request a rollback instead." })).toBeVisible();
+    await expect(page.locator("#status-error")).toHaveText("Rolling back follows a running rollback; request one below.");
+    await expect(status.getByLabel("New status")).toHaveAttribute("aria-invalid", "true");
+    await expect(status.getByLabel("New status")).toHaveValue("rolling_back");
+    await expect(status.getByLabel("Note (optional)")).toHaveValue("Rolling back to v2.13.4");
+    await expect(page.getByRole("main").locator("header").first()).toContainText("Detected");
+    await expect(page.getByRole("list", { name: "Timeline" })).not.toContainText("Status:");
+
+    await status.getByLabel("New status").selectOption({ label: "Investigating" });
+    await status.getByLabel("Note (optional)").fill("Checking the v2.14.0 deploy");
+    await status.getByRole("button", { name: "Update status" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Status updated." })).toBeVisible();
 
-    await expect(leadTimeline).toContainText("Status: Detected → Rolling back", { timeout: 5_000 });
-    await expect(leadTimeline).toContainText("Rolling back to v2.13.4");
-    await expect(lead.page.getByRole("main").locator("header")).toContainText("Rolling back");
+    await expect(leadTimeline).toContainText("Status: Detected → Investigating", { timeout: 5_000 });
+    await expect(leadTimeline).toContainText("Checking the v2.14.0 deploy");
+    await expect(leadTimeline).not.toContainText("Rolling back");
+    await expect(leadHeader).toContainText("Investigating");
     // The open form now offers the transitions from the new status, not the old one.
-    await expect(lead.page.getByRole("form", { name: "Change status" }).getByLabel("New status").locator("option")).toHaveText(["Investigating", "Monitoring", "Resolved"]);
+    await expect(lead.page.getByRole("form", { name: "Change status" }).getByLabel("New status").locator("option")).toHaveText(["Rolling back", "Monitoring", "Resolved"]);
     await expectNotReloaded(lead.page);
   });
 

@@ -17,6 +17,7 @@ import { requestRollback } from "./request-rollback";
 import { breakGlass, decideRequest } from "./decide-request";
 import { sweepApprovals } from "./sweep";
 import { runbook, runbookDir } from "../runs/testing/harness";
+import { startApprovedRollback } from "../runs/start-run";
 
 // The approval gates against a real PostgreSQL and the shipped policy/default.yaml:
 // CRITICAL/HIGH any on-call may start at once; MEDIUM a team lead approves; LOW a product owner
@@ -536,5 +537,28 @@ describe("policy registry", () => {
 
     // The version is recorded (asynchronously) for the audit trail.
     await expect.poll(() => db.policyVersion.count({ where: { version: after.active!.version } })).toBe(1);
+  });
+
+  it("a policy may leave the start to a person: approval then starts nothing, and Start runs exactly what was approved", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "rollcall-policy-")), "policy.yaml");
+    const text = readFileSync(DEFAULT_POLICY, "utf8").replace("approval: { mode: role, roles: [teamlead], selfApproval: false, expiresMinutes: 60 }", "approval: { mode: role, roles: [teamlead], selfApproval: false, expiresMinutes: 60, start: requester }");
+    expect(text).toContain("start: requester");
+    writeFileSync(file, text);
+    setEnv("POLICY_FILE", file);
+    try {
+      const r = await pendingRequest("MEDIUM");
+      expect((await requestRow(r.id)).autoStart).toBe(false);
+      await decideRequest({ ctx: await userCtx("teamlead"), input: { requestId: r.id, decision: "approve" } });
+      expect(await db.run.count({ where: { requestId: r.id } })).toBe(0);
+      expect((await incidentRow(r.key)).status).toBe("detected");
+      // A viewer cannot press Start; the requester can, and the run has the pinned parameters.
+      expect((await appError(startApprovedRollback({ ctx: await userCtx("viewer"), input: { requestId: r.id } }))).code).toBe("FORBIDDEN");
+      await startApprovedRollback({ ctx: r.requester, input: { requestId: r.id } });
+      const run = await db.run.findUniqueOrThrow({ where: { requestId: r.id } });
+      expect(run.params).toEqual((await requestRow(r.id)).params);
+      expect((await incidentRow(r.key)).status).toBe("rolling_back");
+    } finally {
+      setEnv("POLICY_FILE", DEFAULT_POLICY);
+    }
   });
 });

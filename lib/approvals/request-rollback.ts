@@ -116,7 +116,7 @@ export async function requestRollback({ ctx, input }: { ctx: Ctx; input: unknown
     }
     // A drill outside production changes no production system: no gate. In production it is gated like a live rollback.
     const safeDrill = data.mode === "drill" && !plan.production;
-    const policyGate = decision.approval ?? { mode: "none" as const, roles: [], quorum: 1, selfApproval: false, expiresMinutes: 60 };
+    const policyGate = decision.approval ?? { mode: "none" as const, roles: [], quorum: 1, selfApproval: false, expiresMinutes: 60, start: "auto" as const };
     const approval = safeDrill ? { ...policyGate, mode: "none" as const, roles: [] } : policyGate;
     const gateOpen = approval.mode === "none";
     const responseMinutes = decision.responseMinutes ?? 60;
@@ -142,6 +142,7 @@ export async function requestRollback({ ctx, input }: { ctx: Ctx; input: unknown
         approverRoles: approval.roles,
         quorum: approval.mode === "quorum" ? approval.quorum : 1,
         selfApproval: approval.selfApproval,
+        autoStart: approval.start === "auto",
         status: gateOpen ? "approved" : "pending",
         decidedAt: gateOpen ? now : null,
         expiresAt: gateOpen ? null : new Date(now.getTime() + approval.expiresMinutes * 60_000),

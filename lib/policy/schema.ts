@@ -22,6 +22,10 @@ export const ZApproval = z
     quorum: z.number().int().min(1).default(1),
     selfApproval: z.boolean().default(false),
     expiresMinutes: minutes.default(60),
+    start: z
+      .enum(["auto", "requester"])
+      .default("auto")
+      .describe("auto: approval starts the approved run at once; requester: it waits for someone to press Start"),
   })
   .refine((a) => a.mode === "none" || a.roles.length > 0, { message: "an approval gate needs at least one approving role", path: ["roles"] })
   .refine((a) => a.mode !== "quorum" || a.quorum >= 2, { message: "a quorum gate needs quorum of 2 or more", path: ["quorum"] });

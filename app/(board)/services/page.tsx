@@ -10,6 +10,7 @@ import { ServiceForm, VersionsForm } from "@/components/services/service-form";
 import { ArchiveForm, DeleteForm, ImportForm } from "@/components/services/catalog-forms";
 import type { RunbookChoice } from "@/components/services/runbook-picker";
 import { Card } from "@/components/ui/card";
+import { Disclosure } from "@/components/ui/disclosure";
 import { RelativeTime } from "@/components/ui/relative-time";
 
 export const metadata = { title: "Services" };
@@ -136,12 +137,11 @@ export default async function ServicesPage() {
       {editable && (
         <>
           <Card>
-            <details open={active.length === 0}>
-              <summary className="cursor-pointer text-lg font-semibold">Add a service</summary>
+            <Disclosure defaultOpen={active.length === 0} summary="Add a service" summaryClassName="cursor-pointer text-lg font-semibold">
               <div className="mt-3">
                 <ServiceForm runbooks={choices} />
               </div>
-            </details>
+            </Disclosure>
           </Card>
           <Card>
             <details>

@@ -401,6 +401,12 @@ describe("re-issuing and revoking", () => {
         )
       ).code,
     ).toBe("CONFLICT");
+    // Inviting the same person again gives them a fresh, working link and an active account.
+    const again = await inviteUser({ ctx: admin, input: { ...person(), email: invite.user.email }, now: T0 });
+    expect(again.user.id).toBe(invite.user.id);
+    expect(await stored(invite.user.id)).toMatchObject({ active: true, passwordHash: null });
+    expect(await findInvitation(again.token, T0)).not.toBeNull();
+    expect(await findInvitation(invite.token, T0)).toBeNull();
   });
 
   it("refuses to re-issue or revoke for a user who signs in with a password", async () => {

@@ -45,7 +45,17 @@ export async function inviteUser({ ctx, input, now = new Date() }: { ctx: Ctx; i
   const data = parsed.data;
   const invite = newInvite(now);
   const user = await db().$transaction(async (tx) => {
-    const exists = await tx.user.findUnique({ where: { email: data.email }, select: { id: true } });
+    const exists = await tx.user.findUnique({ where: { email: data.email }, select: { id: true, active: true, passwordHash: true, inviteTokenHash: true } });
+    // Someone whose invitation was revoked (never signed in) may be invited again.
+    if (exists && !exists.active && !exists.passwordHash && !exists.inviteTokenHash) {
+      const again = await tx.user.update({
+        where: { id: exists.id },
+        data: { name: data.name, role: data.role, active: true, inviteTokenHash: invite.tokenHash, inviteExpiresAt: invite.expiresAt },
+        select: invitedSelect,
+      });
+      await appendAudit(tx, ctx, { action: "user.invite", targetType: "user", targetId: again.id, before: { active: false, revokedInvitation: true }, after: { ...data, expiresAt: invite.expiresAt.toISOString() } });
+      return again;
+    }
     if (exists) throw new AppError("CONFLICT", "A user with that email already exists.", { email: ["Already in use."] });
     const created = await tx.user.create({
       data: { ...data, passwordHash: null, inviteTokenHash: invite.tokenHash, inviteExpiresAt: invite.expiresAt },

@@ -28,9 +28,12 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
     },
   },
+  // Behaviour (npm test) and the screenshot matrix (npm run test:screenshots, also run by CI) are
+  // separate projects: a test whose title names a screenshot belongs to the second.
   projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /day-one\.spec\.ts/ },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /day-one\.spec\.ts/, grepInvert: /screenshot/i },
     { name: "day-one", use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${EMPTY_PORT}` }, testMatch: /day-one\.spec\.ts/ },
+    { name: "visual", use: { ...devices["Desktop Chrome"] }, testIgnore: /day-one\.spec\.ts/, grep: /screenshot/i },
   ],
   webServer: [
     {

@@ -8,30 +8,12 @@ import { rooms } from "../realtime/events.ts";
 import { SERVICE_CATALOG_LOCK } from "../db/locks.ts";
 import { runbooks as loadRunbooks } from "../runs/runbook-registry.ts";
 import { checkServiceRunbooks } from "./rollback-runbooks.ts";
+import { catalogSelect } from "./catalog-select.ts";
 import { ZArchiveService, ZCreateService, ZSetServiceVersions, ZUpdateService, type ServiceFields } from "./schemas.ts";
 
 // The service catalogue's verbs for people. SERVICES_FILE writes through lib/services/apply-catalog.ts,
 // under the same lock, and the services it manages are read-only here (versions aside).
 
-export const catalogSelect = {
-  name: true,
-  description: true,
-  tier: true,
-  rtoMinutes: true,
-  rpoMinutes: true,
-  ownerTeam: true,
-  lifecycle: true,
-  system: true,
-  environments: true,
-  runbooks: true,
-  onStatusPage: true,
-  publicName: true,
-  currentVersion: true,
-  lastKnownGoodVersion: true,
-  archivedAt: true,
-  source: true,
-  sourceRef: true,
-} as const;
 
 /** The loaded runbooks' names and parameters, for checking a service's runbooks. */
 export async function loadedRunbookInfo() {

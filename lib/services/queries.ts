@@ -1,27 +1,8 @@
 import { db } from "../db/client.ts";
 import { readServiceRunbooks } from "./rollback-runbooks.ts";
+import { catalogSelect } from "./catalog-select.ts";
 
-const rowSelect = {
-  id: true,
-  name: true,
-  description: true,
-  tier: true,
-  rtoMinutes: true,
-  rpoMinutes: true,
-  ownerTeam: true,
-  lifecycle: true,
-  system: true,
-  environments: true,
-  runbooks: true,
-  onStatusPage: true,
-  publicName: true,
-  currentVersion: true,
-  lastKnownGoodVersion: true,
-  archivedAt: true,
-  source: true,
-  sourceRef: true,
-  _count: { select: { incidents: true } },
-} as const;
+const rowSelect = { id: true, ...catalogSelect, _count: { select: { incidents: true } } } as const;
 
 /** The catalogue; archived services only when asked (filters and history want them, declaring does not). */
 export async function listServices({ includeArchived = false }: { includeArchived?: boolean } = {}) {

@@ -1,0 +1,20 @@
+/** Every field of a service a person manages, for audit before/after and the catalogue page. */
+export const catalogSelect = {
+  name: true,
+  description: true,
+  tier: true,
+  rtoMinutes: true,
+  rpoMinutes: true,
+  ownerTeam: true,
+  lifecycle: true,
+  system: true,
+  environments: true,
+  runbooks: true,
+  onStatusPage: true,
+  publicName: true,
+  currentVersion: true,
+  lastKnownGoodVersion: true,
+  archivedAt: true,
+  source: true,
+  sourceRef: true,
+} as const;

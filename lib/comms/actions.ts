@@ -4,38 +4,21 @@ import { redirect } from "next/navigation";
 import { requireCtx } from "../auth/session.ts";
 import { errorState, formValues, type ActionState } from "../action-state.ts";
 import { addChannel, sendMessage } from "./send-message.ts";
+import { formAction } from "../form-action.ts";
 import { deleteChannel, sendTestMessage, setChannelActive, updateChannel } from "./manage-channels.ts";
 
-export async function sendMessageAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const queued = await sendMessage({ ctx: await requireCtx(), input: { ...values, channelIds: form.getAll("channelIds") } });
-    revalidatePath(`/incidents/${String(values.key)}`);
-    const onStatusPage = values.statusPage === "on";
-    const message = queued ? `Queued${onStatusPage ? " and published on the status page" : ""}: deliveries appear on the timeline.` : "Published on the status page.";
-    return { ok: true, message, at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+// Channel settings the admin typed are secrets: never sent back to the browser on an error.
+const SECRET_FIELDS = ["secret", "webhookUrl", "smtpUrl", "url"] as const;
+const channels = () => "/admin/channels";
 
-export async function addChannelAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await addChannel({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/channels");
-    return { ok: true, message: "Channel added. Its secrets are stored encrypted.", at: Date.now() };
-  } catch (err) {
-    const { secret: _s, webhookUrl: _w, smtpUrl: _m, ...kept } = values;
-    return errorState(err, kept);
-  }
-}
+export const sendMessageAction = formAction(sendMessage, {
+  input: (v, form) => ({ ...v, channelIds: form.getAll("channelIds") }),
+  revalidate: (v) => `/incidents/${String(v.key)}`,
+  success: (queued, v) => (queued ? `Queued${v.statusPage === "on" ? " and published on the status page" : ""}: deliveries appear on the timeline.` : "Published on the status page."),
+  clears: true,
+});
 
-/** What a form may send back after an error: never the secrets it was given. */
-function withoutSecrets(values: Record<string, string | string[]>) {
-  const { secret: _s, webhookUrl: _w, smtpUrl: _m, url: _u, ...kept } = values;
-  return kept;
-}
+export const addChannelAction = formAction(addChannel, { revalidate: channels, success: "Channel added. Its secrets are stored encrypted.", clears: true, secret: ["secret", "webhookUrl", "smtpUrl"] });
 
 export async function testChannelAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const values = formValues(form);
@@ -49,27 +32,9 @@ export async function testChannelAction(_prev: ActionState, form: FormData): Pro
   }
 }
 
-export async function updateChannelAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const r = await updateChannel({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/channels");
-    return { ok: true, message: r.changed ? `Saved ${r.name}.` : "Nothing changed.", at: Date.now() };
-  } catch (err) {
-    return errorState(err, withoutSecrets(values));
-  }
-}
+export const updateChannelAction = formAction(updateChannel, { revalidate: channels, success: (r) => (r.changed ? `Saved ${r.name}.` : "Nothing changed."), clears: true, secret: SECRET_FIELDS });
 
-export async function setChannelActiveAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const r = await setChannelActive({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/channels");
-    return { ok: true, message: r.active ? `${r.name} is enabled.` : `${r.name} is disabled.`, at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const setChannelActiveAction = formAction(setChannelActive, { revalidate: channels, success: (r) => (r.active ? `${r.name} is enabled.` : `${r.name} is disabled.`), clears: true });
 
 /** On success the channel's row is gone, so the page itself says what happened (?deleted=…). */
 export async function deleteChannelAction(_prev: ActionState, form: FormData): Promise<ActionState> {

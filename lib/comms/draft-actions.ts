@@ -1,27 +1,16 @@
 "use server";
-import { revalidatePath } from "next/cache";
-import { requireCtx } from "../auth/session.ts";
-import { errorState, formValues, type ActionState } from "../action-state.ts";
+import { formAction } from "../form-action.ts";
 import { discardDraft, sendDraft } from "./drafts.ts";
 
-export async function sendDraftAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await sendDraft({ ctx: await requireCtx(), input: { ...values, channelIds: form.getAll("channelIds") } });
-    revalidatePath(`/incidents/${String(values.key)}`);
-    return { ok: true, message: "Sent: deliveries appear on the timeline.", at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const sendDraftAction = formAction(sendDraft, {
+  input: (v, form) => ({ ...v, channelIds: form.getAll("channelIds") }),
+  revalidate: (v) => `/incidents/${String(v.key)}`,
+  success: "Sent: deliveries appear on the timeline.",
+  clears: true,
+});
 
-export async function discardDraftAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await discardDraft({ ctx: await requireCtx(), input: values });
-    revalidatePath(`/incidents/${String(values.key)}`);
-    return { ok: true, message: "Draft discarded.", at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const discardDraftAction = formAction(discardDraft, {
+  revalidate: (v) => `/incidents/${String(v.key)}`,
+  success: "Draft discarded.",
+  clears: true,
+});

@@ -1,50 +1,15 @@
 "use server";
-import { revalidatePath } from "next/cache";
-import { requireCtx } from "../auth/session.ts";
-import { errorState, formValues, type ActionState } from "../action-state.ts";
+import { formAction } from "../form-action.ts";
 import { createContact, deleteContact, updateContact } from "./manage-contacts.ts";
 import { saveEscalationPath } from "./escalation-path.ts";
 
-export async function createContactAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const c = await createContact({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/contacts");
-    return { ok: true, message: `Added ${c.name}.`, at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+const contacts = () => "/admin/contacts";
 
-export async function updateContactAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const c = await updateContact({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/contacts");
-    return { ok: true, message: `Saved ${c.name}.`, at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
-
-export async function deleteContactAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const c = await deleteContact({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/contacts");
-    return { ok: true, message: `Deleted ${c.name}.`, at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
-
-export async function saveEscalationPathAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const { version } = await saveEscalationPath({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/contacts");
-    return { ok: true, message: `Saved as version ${version}. Escalations use it from now on.`, at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const createContactAction = formAction(createContact, { revalidate: contacts, success: (c) => `Added ${c.name}.`, clears: true });
+export const updateContactAction = formAction(updateContact, { revalidate: contacts, success: (c) => `Saved ${c.name}.`, clears: true });
+export const deleteContactAction = formAction(deleteContact, { revalidate: contacts, success: (c) => `Deleted ${c.name}.`, clears: true });
+export const saveEscalationPathAction = formAction(saveEscalationPath, {
+  revalidate: contacts,
+  success: (r) => `Saved as version ${r.version}. Escalations use it from now on.`,
+  clears: true,
+});

@@ -1,67 +1,30 @@
 "use server";
-import { revalidatePath } from "next/cache";
-import { requireCtx } from "../auth/session.ts";
-import { errorState, formValues, type ActionState } from "../action-state.ts";
+import { formAction } from "../form-action.ts";
 import { archiveService, createService, deleteService, setServiceVersions, updateService } from "./catalog-verbs.ts";
+import { errorState, type ActionState } from "../action-state.ts";
+import { requireCtx } from "../auth/session.ts";
+import { revalidatePath } from "next/cache";
 import { importCatalog } from "./import-catalog.ts";
 import { serviceInputFromForm } from "./schemas.ts";
 
-export async function createServiceAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const s = await createService({ ctx: await requireCtx(), input: serviceInputFromForm(values) });
-    revalidatePath("/services");
-    return { ok: true, message: `${s.name} added. It can now be chosen when an incident is declared.`, at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+const services = () => "/services";
 
-export async function updateServiceAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await updateService({ ctx: await requireCtx(), input: serviceInputFromForm(values) });
-    revalidatePath("/services");
-    return { ok: true, message: "Saved." };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const createServiceAction = formAction(createService, {
+  input: serviceInputFromForm,
+  revalidate: services,
+  success: (s) => `${s.name} added. It can now be chosen when an incident is declared.`,
+  clears: true,
+});
+export const updateServiceAction = formAction(updateService, { input: serviceInputFromForm, revalidate: services, success: "Saved." });
+export const setServiceVersionsAction = formAction(setServiceVersions, { revalidate: services, success: "Versions saved." });
+export const archiveServiceAction = formAction(archiveService, {
+  input: (v) => ({ id: v.id, archived: v.archived === "true" }),
+  revalidate: services,
+  success: (_r, v) => (v.archived === "true" ? "Archived: it no longer appears when declaring or on the status page." : "Restored."),
+});
+export const deleteServiceAction = formAction(deleteService, { revalidate: services, success: "Deleted." });
 
-export async function setServiceVersionsAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await setServiceVersions({ ctx: await requireCtx(), input: values });
-    revalidatePath("/services");
-    return { ok: true, message: "Versions saved." };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
-
-export async function archiveServiceAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const archived = values.archived === "true";
-    await archiveService({ ctx: await requireCtx(), input: { id: values.id, archived } });
-    revalidatePath("/services");
-    return { ok: true, message: archived ? "Archived: it no longer appears when declaring or on the status page." : "Restored." };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
-
-export async function deleteServiceAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await deleteService({ ctx: await requireCtx(), input: { id: values.id } });
-    revalidatePath("/services");
-    return { ok: true, message: "Deleted." };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
-
+/** A catalog-info.yaml pasted or uploaded; the skipped documents come back with their reasons. */
 export async function importCatalogAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const file = form.get("file");
   const pasted = form.get("text");

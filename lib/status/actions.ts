@@ -1,26 +1,11 @@
 "use server";
-import { revalidatePath } from "next/cache";
-import { requireCtx } from "../auth/session.ts";
-import { errorState, formValues, type ActionState } from "../action-state.ts";
+import { formAction } from "../form-action.ts";
 import { postPublicUpdate, setServiceState } from "./publish-status.ts";
 
-export async function postPublicUpdateAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await postPublicUpdate({ ctx: await requireCtx(), input: values });
-    revalidatePath(`/incidents/${String(values.key)}`);
-    return { ok: true, message: "Published on the status page.", at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const postPublicUpdateAction = formAction(postPublicUpdate, {
+  revalidate: (v) => `/incidents/${String(v.key)}`,
+  success: "Published on the status page.",
+  clears: true,
+});
 
-export async function setServiceStateAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await setServiceState({ ctx: await requireCtx(), input: values });
-    return { ok: true, message: "Service state updated.", at: Date.now() };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const setServiceStateAction = formAction(setServiceState, { success: "Service state updated.", clears: true });

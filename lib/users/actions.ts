@@ -4,23 +4,16 @@ import { redirect } from "next/navigation";
 import { requestIp, requireCtx } from "../auth/session.ts";
 import { errorState, formValues, type ActionState } from "../action-state.ts";
 import { isAppError } from "../errors.ts";
+import { formAction } from "../form-action.ts";
 import { changeRole, createUser, setActive } from "./manage-users.ts";
 import { acceptInvite, INVITE_NOT_VALID, inviteUser, reissueInvite, revokeInvite } from "./invite.ts";
+
+const users = () => "/admin/users";
 
 /** An invitation link travels back to the admin once, in the action's answer; it is stored nowhere. */
 export type InviteState = ActionState & { link?: string; email?: string; expiresAt?: string };
 
-export async function createUserAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    const user = await createUser({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/users");
-    return { ok: true, message: `Added ${user.email}.` };
-  } catch (err) {
-    const { password: _drop, ...kept } = values;
-    return errorState(err, kept);
-  }
-}
+export const createUserAction = formAction(createUser, { revalidate: users, success: (u) => `Added ${u.email}.`, secret: ["password"] });
 
 export async function inviteUserAction(_prev: InviteState, form: FormData): Promise<InviteState> {
   const values = formValues(form);
@@ -58,16 +51,7 @@ export async function reissueInviteAction(_prev: InviteState, form: FormData): P
   }
 }
 
-export async function revokeInviteAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await revokeInvite({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/users");
-    return { ok: true, message: "Invitation revoked; the account is deactivated." };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const revokeInviteAction = formAction(revokeInvite, { revalidate: users, success: "Invitation revoked; the account is deactivated." });
 
 export type AcceptInviteState = ActionState & { invalid?: boolean };
 
@@ -87,24 +71,9 @@ export async function acceptInviteAction(_prev: AcceptInviteState, form: FormDat
   redirect(`/login?${new URLSearchParams({ email, invited: "1" }).toString()}`);
 }
 
-export async function changeRoleAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await changeRole({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/users");
-    return { ok: true, message: "Role changed." };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const changeRoleAction = formAction(changeRole, { revalidate: users, success: "Role changed." });
 
-export async function setActiveAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form);
-  try {
-    await setActive({ ctx: await requireCtx(), input: values });
-    revalidatePath("/admin/users");
-    return { ok: true, message: values.active === "true" ? "Reactivated." : "Deactivated; their sessions were ended." };
-  } catch (err) {
-    return errorState(err, values);
-  }
-}
+export const setActiveAction = formAction(setActive, {
+  revalidate: users,
+  success: (_r, v) => (v.active === "true" ? "Reactivated." : "Deactivated; their sessions were ended."),
+});

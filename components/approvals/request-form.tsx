@@ -3,7 +3,7 @@ import { useActionState, useState } from "react";
 import { requestRollbackAction } from "@/lib/approvals/actions";
 import { initialState } from "@/lib/action-state";
 import { Button } from "@/components/ui/button";
-import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
+import { Field, FormMessage, Select, TextArea, TextInput, inputClass } from "@/components/ui/field";
 
 export type RollbackRunbook = {
   name: string;
@@ -27,6 +27,14 @@ type Props = {
   serviceDefaults: Record<string, Record<string, Record<string, string>>>;
   gateOpen: boolean;
 };
+
+/** "{{ env.DEMO_SERVICE_URL }}" is filled in from the server's settings when the request is made. */
+function fixedHint(environment: string, value: string): string {
+  const fromServer = [...value.matchAll(/\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]);
+  return fromServer.length
+    ? `Fixed by the ${environment} environment: the server's ${fromServer.join(", ")}, filled in when you request.`
+    : `Fixed by the ${environment} environment.`;
+}
 
 /**
  * A rollback request pins what will run: a runbook from the list (never free text), its parameters,
@@ -84,7 +92,8 @@ function Fields({ p, state, v, action, pending }: { p: Props; state: typeof init
           </optgroup>
         </Select>
       </Field>
-      <div className="grid grid-cols-2 gap-3">
+      {/* Side by side only where the card is wide (tablet); in the narrow side column and on a phone the choices were clipped. */}
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-1">
         <Field label="Mode" name="rollback-mode" error={e.mode}>
           <Select id="rollback-mode" name="mode" value={mode} onChange={(ev) => setMode(ev.target.value)}>
             <option value="live">Live rollback</option>
@@ -96,7 +105,7 @@ function Fields({ p, state, v, action, pending }: { p: Props; state: typeof init
             {envs.map((x) => (
               <option key={x.name} value={x.name}>
                 {x.name}
-                {x.production ? " (production)" : ""}
+                {x.production && x.name !== "production" ? " (production)" : ""}
               </option>
             ))}
           </Select>
@@ -114,9 +123,11 @@ function Fields({ p, state, v, action, pending }: { p: Props; state: typeof init
         const fixed = env?.fixed[param.name];
         const suggested = p.serviceDefaults[rb.name]?.[env?.name ?? ""]?.[param.name];
         return (
-          <Field key={`${rb.name}-${env?.name}-${param.name}`} label={`${param.name}${param.required ? "" : " (optional)"}`} name={id} error={err} hint={fixed !== undefined ? `Fixed by the ${env?.name} environment.` : param.description || param.type}>
+          <Field key={`${rb.name}-${env?.name}-${param.name}`} label={`${param.name}${param.required ? "" : " (optional)"}`} name={id} error={err} hint={fixed !== undefined ? fixedHint(env?.name ?? "", fixed) : param.description || param.type}>
             {fixed !== undefined ? (
-              <TextInput id={id} name={`param.${param.name}`} value={fixed} readOnly aria-readonly="true" />
+              // Shown, never sent: the server applies the environment's value itself. Sending the
+              // unresolved "{{ env.NAME }}" text made it look like an attempt to change a fixed value.
+              <input id={id} value={fixed} readOnly aria-readonly="true" className={inputClass} />
             ) : (
               <TextInput
                 id={id}

@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { publicStatus, statusPageIsPublic } from "@/lib/status/queries";
+import { publicStatus, RESOLVED_WITHOUT_UPDATE, statusPageIsPublic, unpostedResolution } from "@/lib/status/queries";
 import { getSession } from "@/lib/auth/session";
 import { STATE_LABELS } from "@/lib/status/schemas";
 import { PublicLive } from "@/components/status/public-live";
@@ -56,13 +56,19 @@ export default async function StatusPage() {
               <p className="text-xs text-slate-500">
                 Affects {i.services.join(", ")} · since <RelativeTime iso={i.startedAt} />
               </p>
-              {i.progress !== null && (
-                <div className="mt-2">
-                  <div className="h-2 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800" role="progressbar" aria-label="Recovery progress" aria-valuenow={i.progress} aria-valuemin={0} aria-valuemax={100}>
-                    <div className="h-full bg-emerald-600" style={{ width: `${i.progress}%` }} />
+              {i.progress === "waiting" ? (
+                <p className="mt-2 text-xs text-slate-600 dark:text-slate-400" data-testid="progress-waiting">
+                  Recovery paused: waiting for our team to continue.
+                </p>
+              ) : (
+                i.progress !== null && (
+                  <div className="mt-2">
+                    <div className="h-2 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800" role="progressbar" aria-label="Recovery progress" aria-valuenow={i.progress} aria-valuemin={0} aria-valuemax={100}>
+                      <div className="h-full bg-emerald-600" style={{ width: `${i.progress}%` }} />
+                    </div>
+                    <p className="mt-1 text-xs text-slate-500">Recovery {i.progress}% complete</p>
                   </div>
-                  <p className="mt-1 text-xs text-slate-500">Recovery {i.progress}% complete</p>
-                </div>
+                )
               )}
               <ol className="mt-3 space-y-2" aria-label="Updates">
                 {i.updates.map((u, n) => (
@@ -111,12 +117,25 @@ export default async function StatusPage() {
       {past.length > 0 && (
         <section aria-labelledby="past-h" className="space-y-2">
           <h2 id="past-h" className="text-lg font-semibold">Resolved this week</h2>
-          {past.map((i) => (
-            <article key={i.id} className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800">
-              <h3 className="font-medium">{i.title}</h3>
-              <p className="whitespace-pre-wrap text-slate-600 dark:text-slate-400">{i.updates[0]?.body}</p>
-            </article>
-          ))}
+          {past.map((i) => {
+            const unposted = unpostedResolution(i);
+            const at = i.resolvedAt ?? i.updates[0]?.at;
+            return (
+              <article key={i.id} id={`incident-${i.id}`} className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800">
+                <h3 className="font-medium">{i.title}</h3>
+                <p className="text-xs text-slate-500">
+                  <span className="font-semibold">Resolved</span>
+                  {at && (
+                    <>
+                      {" "}
+                      · <RelativeTime iso={at} />
+                    </>
+                  )}
+                </p>
+                <p className="whitespace-pre-wrap text-slate-600 dark:text-slate-400">{unposted ? RESOLVED_WITHOUT_UPDATE : i.updates[0]?.body}</p>
+              </article>
+            );
+          })}
         </section>
       )}
     </main>

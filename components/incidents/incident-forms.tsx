@@ -1,12 +1,12 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { addNoteAction, changeStatusAction, updateImpactAction } from "@/lib/incidents/actions";
 import { initialState } from "@/lib/action-state";
 import { LIMITS, STATUS_LABELS, TRANSITIONS, type StatusName } from "@/lib/incidents/schemas";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
 
-export function StatusForm({ incidentKey, status, version }: { incidentKey: string; status: StatusName; version: number }) {
+export function StatusForm({ incidentKey, status, version, onStatusPage = false }: { incidentKey: string; status: StatusName; version: number; onStatusPage?: boolean }) {
   const [state, action, pending] = useActionState(changeStatusAction, initialState);
   const options = TRANSITIONS[status];
   const v = state.ok ? {} : (state.values ?? {});
@@ -16,15 +16,7 @@ export function StatusForm({ incidentKey, status, version }: { incidentKey: stri
       <input type="hidden" name="key" value={incidentKey} />
       <input type="hidden" name="version" value={version} />
       <FormMessage message={state.message} ok={state.ok} />
-      <Field label="New status" name="status" error={state.fieldErrors?.status}>
-        <Select name="status" defaultValue={String(v.status ?? options[0])} error={state.fieldErrors?.status}>
-          {options.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_LABELS[s]}
-            </option>
-          ))}
-        </Select>
-      </Field>
+      <NextStatus options={options} initial={String(v.status ?? options[0])} error={state.fieldErrors?.status} onStatusPage={onStatusPage} />
       <Field label="Note (optional)" name="status-note" error={state.fieldErrors?.note}>
         <TextInput name="note" id="status-note" defaultValue={String(v.note ?? "")} maxLength={LIMITS.note + 100} />
       </Field>
@@ -32,6 +24,36 @@ export function StatusForm({ incidentKey, status, version }: { incidentKey: stri
         {pending ? "Updating…" : "Update status"}
       </Button>
     </form>
+  );
+}
+
+// Inside the keyed form, so the choice resets with it. Resolving an incident that is on the status
+// page asks for a resolution update there; without one the page shows "Resolved" and the time.
+function NextStatus({ options, initial, error, onStatusPage }: { options: StatusName[]; initial: string; error?: string[]; onStatusPage: boolean }) {
+  const [next, setNext] = useState(initial);
+  return (
+    <>
+      <Field label="New status" name="status" error={error}>
+        <Select name="status" defaultValue={initial} error={error} onChange={(e) => setNext(e.target.value)}>
+          {options.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABELS[s]}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {next === "resolved" && onStatusPage && (
+        <div role="note" aria-label="Resolution update" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          <p>
+            This incident is on the status page. Tell customers how it ended: post a resolution update (public status &ldquo;Resolved&rdquo;) in the Status page card.
+          </p>
+          <p className="mt-1">If its latest public update is not a resolution, the status page shows &ldquo;Resolved&rdquo; with the time resolved instead.</p>
+          <a href="#resolution-update" className="mt-2 inline-block font-medium underline">
+            Write the resolution update
+          </a>
+        </div>
+      )}
+    </>
   );
 }
 

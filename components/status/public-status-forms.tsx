@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useEffect } from "react";
 import { postPublicUpdateAction, setServiceStateAction } from "@/lib/status/actions";
 import { initialState } from "@/lib/action-state";
 import { PUBLIC_STATUSES, SERVICE_STATES, STATE_LABELS } from "@/lib/status/schemas";
@@ -10,8 +10,21 @@ export function PublicUpdateForm({ incidentKey, publicTitle, showProgress }: { i
   const [state, action, pending] = useActionState(postPublicUpdateAction, initialState);
   const v = state.ok ? {} : (state.values ?? {});
   const e = state.fieldErrors ?? {};
+  // The Status card's "Write the resolution update" link lands here with "Resolved" chosen.
+  useEffect(() => {
+    const onHash = () => {
+      const form = document.getElementById("resolution-update");
+      const status = form?.querySelector<HTMLSelectElement>("select[name=status]");
+      if (window.location.hash !== "#resolution-update" || !status) return;
+      status.value = "resolved";
+      form?.querySelector<HTMLTextAreaElement>("textarea[name=body]")?.focus();
+    };
+    onHash();
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
   return (
-    <form action={action} key={state.ok ? `ok-${state.at}` : JSON.stringify(v)} className="space-y-3" aria-label="Public update">
+    <form action={action} id="resolution-update" key={state.ok ? `ok-${state.at}` : JSON.stringify(v)} className="space-y-3" aria-label="Public update">
       <input type="hidden" name="key" value={incidentKey} />
       <FormMessage message={state.message} ok={state.ok} />
       <Field label="Public title" name="publicTitle" error={e.publicTitle} hint="What customers read: no internal names, versions or people.">

@@ -96,7 +96,9 @@ describe("the status page as a channel", () => {
     const svc = await db.service.create({ data: { name: `Status ${Math.random().toString(36).slice(2, 8)}`, tier: "Critical", rtoMinutes: 5, rpoMinutes: 1, ownerTeam: "Pay" } });
     const inc = await createIncident({ ctx: ctxs.oncall, input: { title: "Checkout errors for db-7", trigger: "manual", severity: "HIGH", serviceIds: [svc.id] } });
     const ch = await addChannel({ ctx: ctxs.admin, input: { name: `#status-${Math.random().toString(36).slice(2, 8)}`, kind: "slack", webhookUrl: url } });
-    const t = (await composerData(inc.key))!.templates.find((x) => x.name === "customer-notice")!;
+    const shipped = (await composerData(inc.key))!.templates.find((x) => x.name === "customer-notice")!;
+    // No rollback yet, so no ETA: the commander writes one (an unfilled "[eta]" is refused for customers).
+    const t = { ...shipped, body: shipped.body.replace("[eta]", "30 minutes") };
     return { inc, ch, t };
   }
   const publicUpdates = (incidentId: string) => db.publicUpdate.findMany({ where: { incidentId }, select: { body: true, status: true } });

@@ -14,6 +14,7 @@ import { queueMessage, processDeliveries, type DeliveryOutcome } from "./deliver
 import { AUDIENCES } from "./templates.ts";
 import { createChannel } from "./channel-store.ts";
 import { commsKey } from "./key.ts";
+import { placeholderMessage } from "./placeholders.ts";
 
 // Browsers submit a text area's line breaks as CRLF; channels' limits count what we send (LF).
 export const ZMessageBody = z.string().trim().min(10, "Write the message (at least 10 characters).").max(100_000).transform((s) => s.replace(/\r\n?/g, "\n"));
@@ -33,6 +34,14 @@ export const ZSendMessage = z
   })
   .superRefine((m, ctx) => {
     if (m.channelIds.length === 0 && !m.statusPage) ctx.addIssue({ code: "custom", path: ["channelIds"], message: "Choose at least one channel." });
+    // Unfilled placeholders never reach customers (internal and stakeholder messages may carry them).
+    if (m.audience === "customers" || m.statusPage) {
+      const to = m.statusPage ? "the status page" : "customers";
+      for (const field of ["subject", "body", ...(m.statusPage ? (["publicTitle"] as const) : [])] as const) {
+        const message = placeholderMessage(m[field], to);
+        if (message) ctx.addIssue({ code: "custom", path: [field], message });
+      }
+    }
     if (!m.statusPage) return;
     if (m.audience !== "customers") {
       ctx.addIssue({ code: "custom", path: ["statusPage"], message: `Only customer messages go on the public status page; this template is for ${m.audience}.` });

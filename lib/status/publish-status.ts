@@ -6,6 +6,7 @@ import { appendAudit } from "../audit/index.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { publish, publishPublic } from "../realtime/publish.ts";
 import { rooms } from "../realtime/events.ts";
+import { ACTIVE_STATUSES } from "../incidents/schemas.ts";
 import { ZPostPublicUpdate, ZSetServiceState, type PostPublicUpdate } from "./schemas.ts";
 
 export type PublicUpdateInput = { incidentId: string; key: string; publicTitle: string; status: PostPublicUpdate["status"]; body: string; showProgress: boolean };
@@ -53,7 +54,13 @@ export async function setServiceState({ ctx, input }: { ctx: Ctx; input: unknown
   await db().$transaction(async (tx) => {
     const svc = await tx.service.findUnique({ where: { id: serviceId }, select: { name: true, state: true } });
     if (!svc) throw new AppError("NOT_FOUND", "That service no longer exists.");
-    if (svc.state === state) return;
+    // The same state said again is news only when an open incident began after it was last set:
+    // from now on it wins over that incident on the status page (lib/status/tracker.ts).
+    if (svc.state === state) {
+      const last = await tx.serviceStateChange.findFirst({ where: { serviceId }, orderBy: { at: "desc" }, select: { at: true } });
+      const newer = await tx.incident.count({ where: { status: { in: ACTIVE_STATUSES }, services: { some: { serviceId } }, ...(last ? { detectedAt: { gte: last.at } } : {}) } });
+      if (!newer) return;
+    }
     await tx.service.update({ where: { id: serviceId }, data: { state } });
     await tx.serviceStateChange.create({ data: { serviceId, state } });
     const inc = key ? await tx.incident.findUnique({ where: { key }, select: { id: true } }) : null;

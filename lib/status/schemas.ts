@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { placeholderMessage } from "../comms/placeholders.ts";
 
 export const SERVICE_STATES = ["operational", "degraded", "partial_outage", "major_outage", "maintenance"] as const;
 export const PUBLIC_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
@@ -20,6 +21,12 @@ export const ZPostPublicUpdate = z.object({
   status: z.enum(PUBLIC_STATUSES, "Choose a public status."),
   body: z.string().trim().min(10, "Write the update for the public (at least 10 characters).").max(PUBLIC_UPDATE_LIMIT, "Public updates are limited to 2,000 characters."),
   showProgress: z.enum(["on", "off"]).default("off").transform((v) => v === "on"),
+}).superRefine((u, ctx) => {
+  // Customers read it as written: "[eta]" or "{{ impact }}" never reaches the page.
+  for (const field of ["publicTitle", "body"] as const) {
+    const message = placeholderMessage(u[field], "the status page");
+    if (message) ctx.addIssue({ code: "custom", path: [field], message });
+  }
 });
 export type PostPublicUpdate = z.infer<typeof ZPostPublicUpdate>;
 

@@ -1,4 +1,4 @@
-import { publicStatus, statusPageIsPublic } from "@/lib/status/queries";
+import { publicStatus, RESOLVED_WITHOUT_UPDATE, statusPageIsPublic, unpostedResolution } from "@/lib/status/queries";
 import { getSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 
@@ -12,7 +12,12 @@ export async function GET() {
   const s = await publicStatus();
   const base = env().NEXTAUTH_URL ?? "http://localhost";
   const entries = s.incidents
-    .flatMap((i) => i.updates.map((u) => ({ i, u })))
+    .flatMap((i) => {
+      // Resolved without a resolution update: the feed's last word is the resolution, not the stale update.
+      const unposted = unpostedResolution(i);
+      const updates = unposted ? [{ status: "resolved", body: RESOLVED_WITHOUT_UPDATE, at: unposted.at }, ...i.updates] : i.updates;
+      return updates.map((u) => ({ i, u }));
+    })
     .sort((a, b) => b.u.at.localeCompare(a.u.at))
     .slice(0, 50)
     .map(

@@ -242,7 +242,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
           {can(user.role, "incident.changeStatus") && (
             <Card aria-labelledby="status-h">
               <h2 id="status-h" className="mb-3 font-semibold">Status</h2>
-              <StatusForm incidentKey={incident.key} status={incident.status} version={incident.version} />
+              <StatusForm incidentKey={incident.key} status={incident.status} version={incident.version} onStatusPage={Boolean(incident.publicTitle && incident.publicUpdates.length)} />
             </Card>
           )}
           <Card aria-labelledby="impact-h">

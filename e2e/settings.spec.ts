@@ -70,7 +70,9 @@ test.describe("status page visibility", () => {
 test.describe("contacts and the escalation path", () => {
   test("an admin adds a contact and puts them on the escalation path; mistakes keep what was typed", async ({ page, loginAs }) => {
     await loginAs(page, "admin");
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByText("Admin", { exact: true }).click();
+    await nav.getByRole("link", { name: "Contacts" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Contacts and escalation" })).toBeVisible();
     const list = page.getByRole("list", { name: "Contacts" });
     for (const name of ["On-Call Engineer", "DevOps Lead", "CTO", "CEO"]) await expect(list.getByText(name, { exact: true })).toBeVisible();

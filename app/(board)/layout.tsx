@@ -12,9 +12,18 @@ export default async function BoardLayout({ children }: { children: React.ReactN
   if (!user) redirect("/login");
   return (
     <LiveProvider>
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-4 focus:py-3 focus:text-sm focus:font-semibold focus:text-slate-900 focus:shadow-lg dark:focus:bg-slate-900 dark:focus:text-slate-100"
+      >
+        Skip to main content
+      </a>
       <Nav user={user} pending={await pendingCount(user)} />
       {can(user.role, "status.publish") && <UpdateDueBanner due={await myDueUpdates(user.id)} />}
-      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      {/* tabIndex -1: the skip link moves keyboard focus here, not only the scroll position. */}
+      <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">
+        {children}
+      </main>
     </LiveProvider>
   );
 }

@@ -19,7 +19,7 @@ const BANNER: Record<string, string> = {
   operational: "bg-emerald-700 text-white",
   maintenance: "bg-sky-700 text-white",
   degraded: "bg-amber-400 text-black",
-  partial_outage: "bg-orange-600 text-white",
+  partial_outage: "bg-orange-700 text-white",
   major_outage: "bg-red-700 text-white",
 };
 const OVERALL: Record<string, string> = {
@@ -53,7 +53,7 @@ export default async function StatusPage() {
           {active.map((i) => (
             <article key={i.id} id={`incident-${i.id}`} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
               <h3 className="font-semibold break-words">{i.title}</h3>
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-600 dark:text-slate-400">
                 Affects {i.services.join(", ")} · since <RelativeTime iso={i.startedAt} />
               </p>
               {i.progress === "waiting" ? (
@@ -66,7 +66,7 @@ export default async function StatusPage() {
                     <div className="h-2 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800" role="progressbar" aria-label="Recovery progress" aria-valuenow={i.progress} aria-valuemin={0} aria-valuemax={100}>
                       <div className="h-full bg-emerald-600" style={{ width: `${i.progress}%` }} />
                     </div>
-                    <p className="mt-1 text-xs text-slate-500">Recovery {i.progress}% complete</p>
+                    <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">Recovery {i.progress}% complete</p>
                   </div>
                 )
               )}
@@ -109,7 +109,7 @@ export default async function StatusPage() {
                 </li>
               ))}
             </ul>
-            <p className="text-xs text-slate-500">Bars: the worst state of each of the last 90 days.</p>
+            <p className="text-xs text-slate-600 dark:text-slate-400">Bars: the worst state of each of the last 90 days.</p>
           </>
         )}
       </section>
@@ -123,7 +123,7 @@ export default async function StatusPage() {
             return (
               <article key={i.id} id={`incident-${i.id}`} className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800">
                 <h3 className="font-medium">{i.title}</h3>
-                <p className="text-xs text-slate-500">
+                <p className="text-xs text-slate-600 dark:text-slate-400">
                   <span className="font-semibold">Resolved</span>
                   {at && (
                     <>

@@ -53,7 +53,7 @@ function ContactFields({ prefix, v, e, channels, users }: Props & { prefix: stri
             {channels.map((c) => (
               <label key={c.id} className="flex min-h-11 items-center gap-2 text-sm">
                 <input type="checkbox" name="channelIds" value={c.id} defaultChecked={chosen.has(c.id)} className="h-4 w-4" />
-                {c.name} <span className="text-xs text-slate-500">{c.kind}{c.active ? "" : ", inactive"}</span>
+                {c.name} <span className="text-xs text-slate-600 dark:text-slate-400">{c.kind}{c.active ? "" : ", inactive"}</span>
               </label>
             ))}
           </div>

@@ -44,7 +44,7 @@ export function DecisionPanel({ decision, decidedAt, override }: { decision: Dec
         </p>
       )}
       <div>
-        <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">Why</h3>
+        <h3 className="text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400">Why</h3>
         <ul className="mt-1 space-y-1 text-sm">
           {decision.reasons.map((r) => (
             <li key={r.ruleId} className={r.decisive ? "font-medium" : "text-slate-600 dark:text-slate-400"}>
@@ -58,7 +58,7 @@ export function DecisionPanel({ decision, decidedAt, override }: { decision: Dec
             </li>
           ))}
         </ul>
-        <p className="mt-2 text-xs text-slate-500">Policy version {decision.policyVersion}</p>
+        <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">Policy version {decision.policyVersion}</p>
       </div>
     </div>
   );

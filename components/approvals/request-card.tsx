@@ -43,7 +43,7 @@ const STATE_STYLE: Record<RollbackState, string> = {
   awaiting_approval: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
   approved: "bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200",
   running: "bg-sky-700 text-white",
-  paused: "bg-orange-600 text-white",
+  paused: "bg-orange-700 text-white",
   succeeded: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
   failed: "bg-red-700 text-white",
   aborted: "bg-slate-200 text-slate-900 dark:bg-slate-800 dark:text-slate-100",
@@ -151,25 +151,25 @@ export function RequestCard({ r, canDecide, canBreakGlass, canStart = false, can
       </div>
       <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-2">
         <div>
-          <dt className="inline text-slate-500">Scope: </dt>
+          <dt className="inline text-slate-600 dark:text-slate-400">Scope: </dt>
           <dd className="inline">{r.scope}</dd>
         </div>
         <div>
-          <dt className="inline text-slate-500">Roll back to: </dt>
+          <dt className="inline text-slate-600 dark:text-slate-400">Roll back to: </dt>
           <dd className="inline font-mono">{r.target}</dd>
         </div>
         {r.runbook && (
           <div>
-            <dt className="inline text-slate-500">Runbook: </dt>
+            <dt className="inline text-slate-600 dark:text-slate-400">Runbook: </dt>
             <dd className="inline">
               {r.runbook}
-              {r.runbookVersion && <span className="font-mono text-xs text-slate-500"> @{r.runbookVersion}</span>}
+              {r.runbookVersion && <span className="font-mono text-xs text-slate-600 dark:text-slate-400"> @{r.runbookVersion}</span>}
             </dd>
           </div>
         )}
         {r.params.length > 0 && (
           <div className="sm:col-span-2">
-            <dt className="text-slate-500">Parameters (exactly what runs):</dt>
+            <dt className="text-slate-600 dark:text-slate-400">Parameters (exactly what runs):</dt>
             <dd>
               <ul className="font-mono text-xs break-all">
                 {r.params.map(([k, val]) => (
@@ -182,20 +182,20 @@ export function RequestCard({ r, canDecide, canBreakGlass, canStart = false, can
           </div>
         )}
         <div>
-          <dt className="inline text-slate-500">Requested by: </dt>
+          <dt className="inline text-slate-600 dark:text-slate-400">Requested by: </dt>
           <dd className="inline">
             {r.requestedBy} ({r.requesterRole}) <RelativeTime iso={r.createdAt} />
           </dd>
         </div>
         <div>
-          <dt className="inline text-slate-500">Gate: </dt>
+          <dt className="inline text-slate-600 dark:text-slate-400">Gate: </dt>
           <dd className="inline">
             {r.gate === "none" ? "none" : `${approvals}/${r.quorum} approval${r.quorum > 1 ? "s" : ""} from ${r.approverRoles.join(" or ")}`}
           </dd>
         </div>
         {r.status === "pending" && r.expiresAt && (
           <div>
-            <dt className="inline text-slate-500">Expires: </dt>
+            <dt className="inline text-slate-600 dark:text-slate-400">Expires: </dt>
             <dd className="inline">
               <RelativeTime iso={r.expiresAt} />
             </dd>

@@ -14,7 +14,7 @@ export function ChannelCheckboxes({ channels, picked, onChange, after }: { chann
         onChange={(ev) => onChange(ev.target.checked ? [...picked, c.id] : picked.filter((id) => id !== c.id))}
         className="h-5 w-5"
       />
-      {c.name} <span className="text-xs text-slate-500">{c.kind}</span>
+      {c.name} <span className="text-xs text-slate-600 dark:text-slate-400">{c.kind}</span>
       {after?.(c)}
     </label>
   ));

@@ -111,7 +111,7 @@ function ComposerForm({
         {statusPage && (
           <label className="flex min-h-11 items-center gap-3 text-sm">
             <input type="checkbox" name="statusPage" value="on" checked={onStatusPage} onChange={(ev) => setOnStatusPage(ev.target.checked)} className="h-5 w-5" />
-            Status page <span className="text-xs text-slate-500">public update, for customers</span>
+            Status page <span className="text-xs text-slate-600 dark:text-slate-400">public update, for customers</span>
           </label>
         )}
         {e.channelIds && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{e.channelIds.join(" ")}</p>}

@@ -189,7 +189,7 @@ function TemplateForm({
               aria-selected={format === f}
               aria-controls={`${tabsId}-panel`}
               onClick={() => setFormat(f)}
-              className={`min-h-9 rounded-md px-3 text-sm font-medium ${format === f ? "bg-sky-700 text-white dark:bg-sky-600" : "bg-slate-100 text-slate-800 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-200 dark:hover:bg-slate-700"}`}
+              className={`min-h-9 rounded-md px-3 text-sm font-medium ${format === f ? "bg-sky-700 text-white" : "bg-slate-100 text-slate-800 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-200 dark:hover:bg-slate-700"}`}
             >
               {FORMAT_LABELS[f]}
             </button>

@@ -1,11 +1,12 @@
 import { STATUS_LABELS, type SeverityName, type StatusName } from "@/lib/incidents/schemas";
 
-// House severity colours: CRITICAL red, HIGH orange, MEDIUM amber, LOW blue.
+// House severity colours: CRITICAL red, HIGH orange, MEDIUM amber, LOW blue, in shades whose
+// badge text keeps 4.5:1 (WCAG AA) in both themes (orange-600 with white was 3.6:1).
 export const SEVERITY_STYLES: Record<SeverityName, { badge: string; bar: string }> = {
   CRITICAL: { badge: "bg-red-700 text-white dark:bg-red-600", bar: "border-l-red-600 dark:border-l-red-600" },
-  HIGH: { badge: "bg-orange-600 text-white dark:bg-orange-500 dark:text-black", bar: "border-l-orange-500 dark:border-l-orange-500" },
+  HIGH: { badge: "bg-orange-700 text-white dark:bg-orange-500 dark:text-black", bar: "border-l-orange-500 dark:border-l-orange-500" },
   MEDIUM: { badge: "bg-amber-400 text-black", bar: "border-l-amber-400 dark:border-l-amber-400" },
-  LOW: { badge: "bg-blue-700 text-white dark:bg-blue-500", bar: "border-l-blue-500 dark:border-l-blue-500" },
+  LOW: { badge: "bg-blue-700 text-white dark:bg-blue-600", bar: "border-l-blue-500 dark:border-l-blue-500" },
 };
 
 export function SeverityBadge({ severity }: { severity: SeverityName }) {

@@ -94,7 +94,7 @@ export function DeclareForm({ services, loaded }: { services: Service[]; loaded:
             <label key={s.id} className="flex min-h-11 items-center gap-3 rounded-md border border-slate-300 px-3 py-2 dark:border-slate-700">
               <input type="checkbox" name="serviceIds" value={s.id} defaultChecked={chosen.has(s.id)} className="h-5 w-5" />
               <span className="font-medium">{s.name}</span>
-              <span className="ml-auto text-xs text-slate-500">{s.tier}</span>
+              <span className="ml-auto text-xs text-slate-600 dark:text-slate-400">{s.tier}</span>
             </label>
           ))}
         </div>

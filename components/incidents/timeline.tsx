@@ -83,7 +83,7 @@ function describe(e: Event): { title: string; body?: string } {
 }
 
 export function Timeline({ events }: { events: Event[] }) {
-  if (events.length === 0) return <p className="text-sm text-slate-500">Nothing recorded yet.</p>;
+  if (events.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Nothing recorded yet.</p>;
   return (
     <ol className="relative space-y-4 border-l-2 border-slate-200 pl-4 dark:border-slate-800" aria-label="Timeline">
       {events.map((e) => {

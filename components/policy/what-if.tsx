@@ -110,17 +110,17 @@ export function WhatIf({ loaded }: { loaded: LoadedPolicy }) {
           {d.level && <span className="text-sm">· level {d.level.min === d.level.max ? d.level.min : `${d.level.min}-${d.level.max}`}</span>}
         </div>
         <dl className="grid grid-cols-2 gap-2 text-sm">
-          <dt className="text-slate-500">Response time</dt>
+          <dt className="text-slate-600 dark:text-slate-400">Response time</dt>
           <dd>{d.responseMinutes ? `< ${d.responseMinutes} min` : "—"}</dd>
-          <dt className="text-slate-500">Who may start</dt>
+          <dt className="text-slate-600 dark:text-slate-400">Who may start</dt>
           <dd>{d.initiators.join(", ") || "—"}</dd>
-          <dt className="text-slate-500">Approval</dt>
+          <dt className="text-slate-600 dark:text-slate-400">Approval</dt>
           <dd>{!d.approval ? "—" : d.approval.mode === "none" ? "none" : `${d.approval.mode === "quorum" ? `${d.approval.quorum} × ` : ""}${d.approval.roles.join(" or ")}`}</dd>
-          <dt className="text-slate-500">Auto-rollback</dt>
+          <dt className="text-slate-600 dark:text-slate-400">Auto-rollback</dt>
           <dd>{d.autoRollback ?? "—"}</dd>
           {d.runbook && (
             <>
-              <dt className="text-slate-500">Runbook</dt>
+              <dt className="text-slate-600 dark:text-slate-400">Runbook</dt>
               <dd>{d.runbook}</dd>
             </>
           )}

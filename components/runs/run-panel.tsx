@@ -105,7 +105,7 @@ function AbortForm({ runId }: { runId: string }) {
       <input type="hidden" name="runId" value={runId} />
       <input type="hidden" name="action" value="abort" />
       <Button type="submit" variant="danger" disabled={pending}>Abort run</Button>
-      {!state.ok && state.message && <p role="alert" className="text-sm text-red-700">{state.message}</p>}
+      {!state.ok && state.message && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{state.message}</p>}
     </form>
   );
 }
@@ -136,7 +136,7 @@ export function RunPanel({ run, canOperate, now }: { run: RunPanelData; canOpera
         </span>
         <span className="font-semibold">{run.title}</span>
         <span data-testid="run-status" className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold uppercase dark:bg-slate-800">{run.status}</span>
-        <span className="text-xs text-slate-500">v{run.version} · by {run.startedBy}</span>
+        <span className="text-xs text-slate-600 dark:text-slate-400">v{run.version} · by {run.startedBy}</span>
       </div>
       <div>
         <div className="h-3 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label="Run progress">
@@ -162,7 +162,7 @@ export function RunPanel({ run, canOperate, now }: { run: RunPanelData; canOpera
               <div className="flex flex-wrap items-baseline gap-2 text-sm">
                 <span aria-hidden className={`w-4 font-bold ${TONE[s.status] ?? ""}`}>{ICON[s.status] ?? "·"}</span>
                 <span className="font-medium">{s.index + 1}. {s.title}</span>
-                <span className="text-xs text-slate-500">
+                <span className="text-xs text-slate-600 dark:text-slate-400">
                   {s.phase !== "step" ? `${s.phase} · ` : ""}{s.executor} · {s.status.replace("_", " ")}
                   {s.attempt > 1 ? ` · attempt ${s.attempt}` : ""}
                   {dur !== null ? ` · ${minutes(dur)}` : ""}
@@ -170,11 +170,11 @@ export function RunPanel({ run, canOperate, now }: { run: RunPanelData; canOpera
                 </span>
               </div>
               {s.error && <p className="mt-1 text-sm text-red-700 dark:text-red-400">{s.error}</p>}
-              {s.skipReason && <p className="mt-1 text-sm text-slate-600">Skipped: {s.skipReason}</p>}
+              {s.skipReason && <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Skipped: {s.skipReason}</p>}
               {canOperate && active && <StepAction runId={run.id} step={s} />}
               {s.log !== null && (s.status !== "pending" || s.log) && (
                 <details open={s.status === "running" || s.status === "failed" || s.status === "interrupted"}>
-                  <summary className="cursor-pointer text-xs text-slate-600 dark:text-slate-400">Log</summary>
+                  <summary className="min-h-11 cursor-pointer py-3 text-sm text-slate-600 dark:text-slate-400">Log</summary>
                   <LogView text={s.log} follow={s.status === "running"} />
                 </details>
               )}

@@ -54,7 +54,7 @@ export function RunbookPicker({ idPrefix, choices, environments, initial, errors
                 <span className="font-semibold">
                   {i + 1}. {rb?.title ?? p.runbook}
                 </span>
-                <span className="font-mono text-xs text-slate-500">{p.runbook}</span>
+                <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{p.runbook}</span>
                 {!rb && <span className="text-xs font-semibold text-red-700 dark:text-red-400">not loaded</span>}
                 <span className="ml-auto flex gap-1">
                   <Button type="button" variant="ghost" className="min-h-9 px-2" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${p.runbook} up`}>
@@ -72,14 +72,14 @@ export function RunbookPicker({ idPrefix, choices, environments, initial, errors
                 <div className="mt-2 space-y-2">
                   {environments.map((env) => (
                     <fieldset key={env} className="grid gap-2 sm:grid-cols-2">
-                      <legend className="text-xs font-semibold uppercase text-slate-500">{env}</legend>
+                      <legend className="text-xs font-semibold uppercase text-slate-600 dark:text-slate-400">{env}</legend>
                       {rb.parameters.map((param) => {
                         const id = `${idPrefix}-${p.runbook}-${env}-${param.name}`;
                         const value = p.defaults[env]?.[param.name];
                         return (
                           <div key={param.name} className="space-y-1">
                             <label htmlFor={id} className="block text-xs font-medium">
-                              {param.name} <span className="text-slate-500">({env})</span>
+                              {param.name} <span className="text-slate-600 dark:text-slate-400">({env})</span>
                             </label>
                             <input
                               id={id}

@@ -26,7 +26,7 @@ export function FirstRunChecklist({ checklist }: { checklist: Checklist }) {
           >
             <span className="block h-full rounded-full bg-emerald-600" style={{ width: `${Math.round((done / total) * 100)}%` }} />
           </span>
-          <span aria-hidden className="text-slate-500 transition-transform group-open:rotate-180">
+          <span aria-hidden className="text-slate-600 dark:text-slate-400 transition-transform group-open:rotate-180">
             ▾
           </span>
         </summary>
@@ -43,11 +43,11 @@ export function FirstRunChecklist({ checklist }: { checklist: Checklist }) {
                 <span className="sr-only">{i.done ? "Done: " : "To do: "}</span>
                 <Link
                   href={i.href}
-                  className={`font-medium underline-offset-2 hover:underline ${i.done ? "text-slate-500 line-through dark:text-slate-400" : "text-sky-800 underline dark:text-sky-300"}`}
+                  className={`font-medium underline-offset-2 hover:underline ${i.done ? "text-slate-600 line-through dark:text-slate-400" : "text-sky-800 underline dark:text-sky-300"}`}
                 >
                   {i.title}
                 </Link>
-                {i.detail && <span className={i.done ? "text-slate-500 line-through dark:text-slate-400" : "text-slate-700 dark:text-slate-300"}>, {i.detail}</span>}
+                {i.detail && <span className={i.done ? "text-slate-600 line-through dark:text-slate-400" : "text-slate-700 dark:text-slate-300"}>, {i.detail}</span>}
                 {!i.done && <span className="block text-xs text-slate-600 dark:text-slate-400">{i.why}</span>}
               </span>
             </li>

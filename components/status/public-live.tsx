@@ -28,7 +28,7 @@ export function PublicLive() {
     };
   }, [router]);
   return (
-    <span data-testid="public-live" data-status={live ? "live" : "offline"} className="text-xs text-slate-500">
+    <span data-testid="public-live" data-status={live ? "live" : "offline"} className="text-xs text-slate-600 dark:text-slate-400">
       {live ? "● Live" : "○ Reconnecting"}
     </span>
   );

@@ -26,7 +26,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <ul className="mt-2 space-y-0.5 font-mono text-xs">
             {demo.users.map((u) => (
               <li key={u.email}>
-                {u.email} <span className="text-slate-500">({u.role})</span>
+                {u.email} <span className="text-slate-600 dark:text-slate-400">({u.role})</span>
               </li>
             ))}
           </ul>

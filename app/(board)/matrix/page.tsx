@@ -161,7 +161,7 @@ export default async function MatrixPage() {
                   <li key={i}>
                     {i + 1}. {e.role} {i === 0 ? `(from ${e.afterMinutes} min)` : `(after ${e.afterMinutes} min, or the response target if later)`}
                     {e.approverRole ? `, then ${ROLE_LABELS[e.approverRole]} may decide` : ""}{" "}
-                    <span className="text-slate-500">{e.contactIds.map((id) => names.get(id)).filter(Boolean).join(", ") || e.contact}</span>
+                    <span className="text-slate-600 dark:text-slate-400">{e.contactIds.map((id) => names.get(id)).filter(Boolean).join(", ") || e.contact}</span>
                   </li>
                 ))}
               </ol>

@@ -52,14 +52,14 @@ export default async function RunbooksPage() {
                 <Link href={`/runbooks/${rb.name}`} className="font-semibold underline">
                   {rb.title}
                 </Link>
-                <p className="mt-1 text-xs text-slate-500">
+                <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
                   {SCOPE[rb.scope] ?? rb.scope}
                   {rb.level ? ` · level ${rb.level}` : ""} · {rb.estimatedMinutes.min}-{rb.estimatedMinutes.max} min · v{version}
                 </p>
                 <ol className="mt-2 list-decimal pl-5 text-sm">
                   {rb.steps.map((s) => (
                     <li key={s.id}>
-                      {s.title} <span className="text-xs text-slate-500">({s.executor})</span>
+                      {s.title} <span className="text-xs text-slate-600 dark:text-slate-400">({s.executor})</span>
                     </li>
                   ))}
                 </ol>

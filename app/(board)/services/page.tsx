@@ -114,7 +114,7 @@ export default async function ServicesPage() {
                 <tr key={s.id} className="border-t border-slate-200 align-top dark:border-slate-800">
                   <th scope="row" className="px-3 py-2 font-semibold">
                     {s.name} <SourceBadge s={s} />
-                    <span className="block text-xs font-normal text-slate-500">
+                    <span className="block text-xs font-normal text-slate-600 dark:text-slate-400">
                       {s.environments.join(", ")}
                       {s.onStatusPage ? (s.publicName ? ` · public as “${s.publicName}”` : " · on status page") : " · not on status page"}
                     </span>
@@ -199,7 +199,7 @@ export default async function ServicesPage() {
                 <Card className="flex flex-wrap items-center justify-between gap-3">
                   <p>
                     <span className="font-semibold">{s.name}</span> <SourceBadge s={s} />
-                    <span className="block text-xs text-slate-500">
+                    <span className="block text-xs text-slate-600 dark:text-slate-400">
                       {s.incidentCount} incident{s.incidentCount === 1 ? "" : "s"} on record
                     </span>
                   </p>

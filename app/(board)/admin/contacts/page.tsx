@@ -102,7 +102,7 @@ export default async function ContactsPage() {
                   <div className="flex flex-wrap items-baseline gap-x-3">
                     <span className="font-semibold">{c.name}</span>
                     <span className="text-sm text-slate-600 dark:text-slate-400">{c.title}</span>
-                    {c.user && <span className="text-xs text-slate-500">Rollcall user: {c.user.name}</span>}
+                    {c.user && <span className="text-xs text-slate-600 dark:text-slate-400">Rollcall user: {c.user.name}</span>}
                   </div>
                   <p className="mt-1 flex flex-wrap gap-x-4 text-sm">
                     {c.phone && <a href={`tel:${c.phone}`} className="underline">{c.phone}</a>}

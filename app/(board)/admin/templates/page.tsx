@@ -63,7 +63,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
               className={`inline-flex min-h-11 shrink-0 items-center gap-2 rounded-md border px-3 py-2 text-sm whitespace-nowrap ${active ? "border-sky-700 bg-sky-50 font-semibold text-sky-900 dark:border-sky-500 dark:bg-sky-950 dark:text-sky-100" : "border-slate-200 bg-white hover:bg-slate-50 dark:border-slate-800 dark:bg-slate-900 dark:hover:bg-slate-800"}`}
             >
               {t.title}
-              <span className="text-xs font-normal text-slate-500 dark:text-slate-400">
+              <span className="text-xs font-normal text-slate-600 dark:text-slate-400">
                 {t.audience} · {t.version ? `v${t.version}` : "built-in"}
               </span>
             </Link>

@@ -41,7 +41,7 @@ export default async function RunbookPage({ params, searchParams }: { params: Pr
             {rb.parameters.map((p) => (
               <label key={p.name} className="block text-sm font-medium">
                 {p.name}
-                {p.required ? "" : " (optional)"} <span className="text-xs font-normal text-slate-500">{p.description ?? p.type}</span>
+                {p.required ? "" : " (optional)"} <span className="text-xs font-normal text-slate-600 dark:text-slate-400">{p.description ?? p.type}</span>
                 <TextInput name={p.name} defaultValue={input[p.name] ?? (p.default === undefined ? "" : String(p.default))} />
               </label>
             ))}
@@ -65,7 +65,7 @@ export default async function RunbookPage({ params, searchParams }: { params: Pr
               <li key={step.id} className="text-sm">
                 <p className="font-medium">
                   {step.section === "steps" ? "" : `${step.section}: `}
-                  {step.title} <span className="text-xs text-slate-500">({step.executor}{step.idempotent ? ", idempotent" : ""})</span>
+                  {step.title} <span className="text-xs text-slate-600 dark:text-slate-400">({step.executor}{step.idempotent ? ", idempotent" : ""})</span>
                 </p>
                 <p className="text-slate-600 dark:text-slate-400">{p.summary}</p>
                 <ul className="ml-4 list-disc font-mono text-xs">

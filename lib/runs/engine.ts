@@ -14,16 +14,34 @@ import { onWake } from "./wake.ts";
 import { notifyRun } from "./subscribers.ts";
 import { runAfterCommit, type AfterCommit } from "./lifecycle.ts";
 
+/** Time and timers, injected so lease expiry and recovery can be tested without the wall clock. */
+export type Clock = {
+  now: () => number;
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
+  setInterval: (fn: () => void, ms: number) => unknown;
+  clearInterval: (handle: unknown) => void;
+};
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+};
+
 type Options = {
   db: Db;
   /** The pg pool for the hot statements; by default the one under `db` (a client from db()/createDb()). */
   pool?: Pool;
-  /** Claims older than this without a heartbeat belong to a dead instance. */
+  /** The lease: claims older than this without a heartbeat belong to a dead instance, and an instance that has not heartbeated for this long stops its own steps. */
   staleAfterMs?: number;
   tickMs?: number;
   heartbeatMs?: number;
   maxConcurrent?: number;
   log?: (line: string) => void;
+  clock?: Clock;
 };
 
 type Claimed = {
@@ -44,10 +62,29 @@ type Claimed = {
   parallelGroup: string | null;
   mode: "live" | "dry_run" | "drill";
   incidentKey: string | null;
+  /** The fencing token this claim was made with: every outcome write must still find it. */
+  leaseToken: number;
+};
+
+/** One registration of this process as an engine instance. A lost lease is never renewed: the process registers again under a new id. */
+type Lease = { id: string; lastBeat: number; lost: boolean; beating: boolean };
+
+/** A step this process executes, under the lease it was claimed with. */
+type Active = {
+  step: Claimed;
+  lease: Lease;
+  controller: AbortController;
+  /** Why the claim is gone (lease lost, or taken over): nothing more is written for it but log lines and a note. */
+  lost: string | null;
+  /** Its process (executor) has returned. */
+  childDone: boolean;
+  /** An outcome write is in flight: its own answer says whether the claim held. */
+  recording: boolean;
 };
 
 // The engine's two hot statements run as named prepared statements on the client's pg pool: planned
 // once per connection, no query-engine layer in between (bench/README.md, executor overhead).
+// Claims are fenced: each raises the step's leaseToken, and only a registered instance may claim.
 
 const CLAIM_SQL = `
   with front as materialized (
@@ -55,7 +92,7 @@ const CLAIM_SQL = `
     -- Materialized: inlined, the min() would be computed again for every pending step.
     select r."id", r."createdAt", r."mode",
       (select min(p."index") from "StepRun" p where p."runId" = r."id" and p."status" not in ('succeeded', 'skipped', 'failed')) as "m"
-    from "Run" r where r."status" = 'running'
+    from "Run" r where r."status" = 'running' and exists (select 1 from "EngineInstance" e where e."id" = $1::text)
   ), next as (
     select s."id" from front f join "StepRun" s on s."runId" = f."id" and s."index" >= f."m"
     where s."status" = 'pending' and (s."notBefore" is null or s."notBefore" <= now())
@@ -69,12 +106,12 @@ const CLAIM_SQL = `
     for update of s skip locked
     limit $2::int
   )
-  update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = $1::text,
-    "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
+  update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = $1::text, "leaseToken" = t."leaseToken" + 1,
+    "heartbeatAt" = $3::timestamptz, "startedAt" = coalesce(t."startedAt", now()), "error" = null
   from next, "Run" r left join "Incident" i on i."id" = r."incidentId"
   where t."id" = next."id" and r."id" = t."runId"
   returning t."id", t."runId", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
-    t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup",
+    t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup", t."leaseToken",
     r."mode"::text as "mode", r."params" as "runParams", i."key" as "incidentKey"
 `;
 
@@ -82,7 +119,7 @@ const CLAIM_SQL = `
 const FINISH_SUCCEEDED_SQL = `
   with cur as (
     select s."id", r."status"::text as "runStatus" from "StepRun" s join "Run" r on r."id" = s."runId"
-    where s."id" = $1::uuid and s."status" = 'running' and s."claimedBy" = $2::text
+    where s."id" = $1::uuid and s."status" = 'running' and s."claimedBy" = $2::text and s."leaseToken" = $12::int
     for update of s
   ), upd as (
     update "StepRun" t set
@@ -100,13 +137,14 @@ const FINISH_SUCCEEDED_SQL = `
     select n."id" from "StepRun" n, cur
     where $9::boolean and cur."runStatus" = 'running' and n."runId" = $10::uuid and n."index" = $11::int
       and n."status" = 'pending' and n."parallelGroup" is null and (n."notBefore" is null or n."notBefore" <= now())
+      and exists (select 1 from "EngineInstance" e where e."id" = $2::text)
     for update of n skip locked
   ), claimed as (
-    update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = $2::text,
-      "heartbeatAt" = now(), "startedAt" = coalesce(t."startedAt", now()), "error" = null
+    update "StepRun" t set "status" = 'running', "attempt" = t."attempt" + 1, "claimedBy" = $2::text, "leaseToken" = t."leaseToken" + 1,
+      "heartbeatAt" = $13::timestamptz, "startedAt" = coalesce(t."startedAt", now()), "error" = null
     from nxt where t."id" = nxt."id"
     returning t."id", t."index", t."title", t."executor", t."params", t."phase", t."timeoutSeconds", t."attempt",
-      t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup"
+      t."retries", t."backoffSeconds", t."continueOnFailure", t."idempotent", t."parallelGroup", t."leaseToken"
   )
   select (select count(*) from upd)::int as "updated", (select "runStatus" from cur) as "runStatus",
     (select to_jsonb(c) from claimed c) as "next",
@@ -115,14 +153,49 @@ const FINISH_SUCCEEDED_SQL = `
     where "runId" = $10::uuid and "id" <> $1::uuid and "status" in ('pending', 'running', 'awaiting_confirmation', 'interrupted')) o
 `;
 
+// Heartbeats only the claims this instance still holds with the token it claimed with; a step
+// missing from the answer was taken over.
+const BEAT_STEPS_SQL = `
+  update "StepRun" s set "heartbeatAt" = $4::timestamptz
+  from unnest($1::uuid[], $2::int[]) as a("id", "token")
+  where s."id" = a."id" and s."leaseToken" = a."token" and s."claimedBy" = $3::text and s."status" = 'running'
+  returning s."id"
+`;
+
+// Claims made under a lease that was lost before their step started: put back as never claimed.
+const UNCLAIM_SQL = `
+  update "StepRun" s set "status" = 'pending', "attempt" = s."attempt" - 1, "claimedBy" = null, "leaseToken" = s."leaseToken" + 1
+  from unnest($1::uuid[], $2::int[]) as a("id", "token")
+  where s."id" = a."id" and s."leaseToken" = a."token" and s."claimedBy" = $3::text and s."status" = 'running'
+`;
+
+// Running steps no live instance is executing: claimed by an instance whose row is gone (declared
+// dead), with a stale heartbeat, or by this instance without being in its hands (a claim whose
+// answer was lost). One statement, so an instance registered since is seen with its claims.
+const ORPHANS_SQL = `
+  select s."id", s."runId", s."index", s."title", s."idempotent", s."attempt", s."leaseToken", r."incidentId", i."key" as "incidentKey"
+  from "StepRun" s join "Run" r on r."id" = s."runId" left join "Incident" i on i."id" = r."incidentId"
+  where s."status" = 'running' and (
+    s."claimedBy" is null
+    or (s."claimedBy" <> $1::text and (s."heartbeatAt" < $2::timestamptz
+      or not exists (select 1 from "EngineInstance" e where e."id" = s."claimedBy")))
+    or (s."claimedBy" = $1::text and s."heartbeatAt" < $2::timestamptz and not (s."id" = any($3::uuid[])))
+  )
+`;
+
+const RETRY_FIRST_MS = 100;
+// A database that answers with an error (not an outage) gets this many tries before the claim is released to recovery.
+const MAX_ANSWERED_FAILURES = 3;
+
 /**
  * Executes runs' steps from PostgreSQL. A step is claimed with FOR UPDATE SKIP LOCKED, so with
- * several instances on one database exactly one executes it. Claims carry the instance id and a
- * heartbeat; a claim whose instance died is marked interrupted, never silently re-run, unless
- * the step is declared idempotent.
+ * several instances on one database exactly one executes it. Claims carry the instance id, a
+ * fencing token and a heartbeat; a claim whose instance died is marked interrupted, never silently
+ * re-run, unless the step is declared idempotent. An instance that loses its lease (row deleted by
+ * a peer, heartbeat refused, or no heartbeat within the lease by its own clock) stops its steps
+ * without recording over their new owner and registers again under a new id.
  */
 export class RunEngine {
-  readonly instanceId: string;
   private readonly db: Db;
   private readonly pool: Pool;
   private readonly staleAfterMs: number;
@@ -130,12 +203,22 @@ export class RunEngine {
   private readonly heartbeatMs: number;
   private readonly maxConcurrent: number;
   private readonly log: (line: string) => void;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private beat: ReturnType<typeof setInterval> | null = null;
-  private active = new Map<string, AbortController>();
+  private readonly clock: Clock;
+  private lease: Lease;
+  /** Earlier registrations of this process: their rows are deleted and their claims recovered. */
+  private retired = new Set<string>();
+  /** Log lines and notes of steps whose lease was lost, written once the database answers. */
+  private leftovers: { stepRunId: string; attempt: number; rows: LogRow[] }[] = [];
+  private registering: Promise<void> | null = null;
+  private recovering = false;
+  private timer: unknown = null;
+  private beat: unknown = null;
+  private active = new Map<string, Active>();
   private ticking = false;
   private tickAgain = false;
   private stopped = false;
+  /** stop() gave up waiting: outcome writes still retrying end. */
+  private halted = false;
   private unwake: (() => void) | null = null;
 
   constructor(opts: Options) {
@@ -148,70 +231,163 @@ export class RunEngine {
     this.heartbeatMs = opts.heartbeatMs ?? 2_000;
     this.maxConcurrent = opts.maxConcurrent ?? 4;
     this.log = opts.log ?? (() => {});
-    this.instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.clock = opts.clock ?? realClock;
+    this.lease = { id: newInstanceId(), lastBeat: this.clock.now(), lost: false, beating: false };
+  }
+
+  /** The id this process is registered under now; it changes when a lost lease makes it register again. */
+  get instanceId(): string {
+    return this.lease.id;
   }
 
   async start() {
-    await this.db.engineInstance.create({ data: { id: this.instanceId, host: hostname(), pid: process.pid } });
-    await this.recover();
-    this.timer = setInterval(() => void this.tick(), this.tickMs);
+    const sentAt = this.clock.now();
+    await this.db.engineInstance.create({ data: { id: this.lease.id, host: hostname(), pid: process.pid, heartbeatAt: new Date(sentAt) } });
+    this.lease.lastBeat = sentAt;
+    // Beating from the start: a first recovery slowed by a cold client must not let the lease lapse.
+    this.beat = this.clock.setInterval(() => this.onBeat(), this.heartbeatMs);
+    await this.recover().catch((err: unknown) => {
+      this.clock.clearInterval(this.beat);
+      throw err;
+    });
+    this.timer = this.clock.setInterval(() => void this.tick(), this.tickMs);
     this.unwake = onWake(() => void this.tick());
-    this.beat = setInterval(() => void this.heartbeat(), this.heartbeatMs);
   }
 
   async stop() {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    if (this.beat) clearInterval(this.beat);
+    if (this.timer) this.clock.clearInterval(this.timer);
+    if (this.beat) this.clock.clearInterval(this.beat);
     this.unwake?.();
-    for (const c of this.active.values()) c.abort(new Error("server stopping"));
-    const deadline = Date.now() + 10_000;
-    while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await this.db.engineInstance.delete({ where: { id: this.instanceId } }).catch(() => {});
+    for (const a of this.active.values()) a.controller.abort(new Error("server stopping"));
+    const deadline = this.clock.now() + 10_000;
+    while (this.active.size > 0 && this.clock.now() < deadline) await this.sleep(50);
+    this.halted = true;
+    await this.db.engineInstance.deleteMany({ where: { id: this.lease.id } }).catch(() => {});
   }
 
-  /** Claims left by instances that are gone: on this host a dead pid, anywhere a stale heartbeat. */
-  async recover(now = new Date()) {
-    const instances = await this.db.engineInstance.findMany();
-    const dead = new Set<string>();
-    for (const i of instances) {
-      if (i.id === this.instanceId) continue;
-      const localDead = i.host === hostname() && !pidAlive(i.pid);
-      if (localDead || now.getTime() - i.heartbeatAt.getTime() > this.staleAfterMs) dead.add(i.id);
+  private sleep(ms: number) {
+    return new Promise<void>((r) => this.clock.setTimeout(r, ms));
+  }
+
+  /** Whether `lease` is still this process's to act on. One past its time is fenced here, by this process's own clock. */
+  private holds(lease: Lease): boolean {
+    if (lease.lost) return false;
+    const silent = this.clock.now() - lease.lastBeat;
+    if (silent < this.staleAfterMs) return true;
+    this.fence(lease, `no heartbeat for ${silent} ms; the lease is ${this.staleAfterMs} ms`);
+    return false;
+  }
+
+  /**
+   * The lease is lost: stop every step claimed under it (their processes are aborted; no outcome is
+   * recorded, recovery decides), claim nothing more under it, and register again under a new id.
+   */
+  private fence(lease: Lease, reason: string) {
+    if (lease.lost) return;
+    lease.lost = true;
+    this.retired.add(lease.id);
+    this.log(`[runs] instance ${lease.id} lost its lease: ${reason}; stopping its steps and registering again`);
+    for (const a of this.active.values()) {
+      if (a.lease !== lease || a.lost) continue;
+      a.lost = `lost its lease (${reason})`;
+      a.controller.abort(new Error(`lease lost: ${reason}`));
     }
-    const orphans = await this.db.stepRun.findMany({
-      where: { status: "running", OR: [{ claimedBy: { in: [...dead] } }, { claimedBy: null }, { heartbeatAt: { lt: new Date(now.getTime() - this.staleAfterMs) } }], NOT: { claimedBy: this.instanceId } },
-      select: { id: true, runId: true, index: true, title: true, idempotent: true, attempt: true, run: { select: { incidentId: true, incident: { select: { key: true } } } } },
-    });
+    this.reregister();
+  }
+
+  private reregister() {
+    this.registering ??= this.register().finally(() => (this.registering = null));
+  }
+
+  private async register() {
+    // What the old lease ran stops first: nothing may overlap with what the new one claims.
+    while (!this.stopped && [...this.active.values()].some((a) => a.lease.lost && !a.childDone)) await this.sleep(20);
+    let delay = RETRY_FIRST_MS;
+    while (!this.stopped) {
+      const id = newInstanceId();
+      const sentAt = this.clock.now();
+      try {
+        await this.db.engineInstance.create({ data: { id, host: hostname(), pid: process.pid, heartbeatAt: new Date(sentAt) } });
+        if (this.stopped) {
+          await this.db.engineInstance.deleteMany({ where: { id } }).catch(() => {});
+          return;
+        }
+        const old = this.lease.id;
+        this.lease = { id, lastBeat: sentAt, lost: false, beating: false };
+        this.log(`[runs] registered again as ${id} (was ${old})`);
+        break;
+      } catch (err) {
+        this.log(`[runs] could not register again: ${(err as Error).message}; retrying in ${delay} ms`);
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, this.heartbeatMs);
+      }
+    }
+    if (this.stopped) return;
+    try {
+      await this.writeLeftovers();
+      await this.recover();
+    } catch (err) {
+      this.log(`[runs] recovery after registering again failed: ${(err as Error).message}`);
+    }
+    void this.tick();
+  }
+
+  /** Claims left by instances that are gone: on this host a dead pid, anywhere a stale heartbeat; and this process's earlier registrations. */
+  async recover(now = new Date(this.clock.now())) {
+    const me = this.lease.id;
+    const cutoff = new Date(now.getTime() - this.staleAfterMs);
+    // An earlier registration is recovered once the processes it ran have stopped.
+    const retired = [...this.retired].filter((id) => ![...this.active.values()].some((a) => a.lease.id === id && !a.childDone));
+    const instances = await this.db.engineInstance.findMany({ select: { id: true, host: true, pid: true, heartbeatAt: true } });
+    const gone: string[] = [...retired];
+    const stale: string[] = [];
+    for (const i of instances) {
+      if (i.id === me || this.retired.has(i.id)) continue;
+      if (i.host === hostname() && !pidAlive(i.pid)) gone.push(i.id);
+      else if (i.heartbeatAt < cutoff) stale.push(i.id);
+    }
+    // Declaring an instance dead is one conditional delete: one that heartbeated since it was read
+    // survives. Its claims are orphans from then on, whoever recovers them.
+    if (gone.length || stale.length) {
+      await this.db.engineInstance.deleteMany({ where: { OR: [{ id: { in: gone } }, { id: { in: stale }, heartbeatAt: { lt: cutoff } }] } });
+    }
+    const { rows: orphans } = await this.pool.query<{ id: string; runId: string; index: number; title: string; idempotent: boolean; attempt: number; leaseToken: number; incidentId: string | null; incidentKey: string | null }>(
+      ORPHANS_SQL,
+      [me, cutoff, [...this.active.keys()]],
+    );
     for (const s of orphans) {
       const after: AfterCommit[] = [];
-      await this.db.$transaction(async (tx) => {
+      const taken = await this.db.$transaction(async (tx) => {
+        // The token the orphan was read with: a step claimed again since is not touched.
         const res = await tx.stepRun.updateMany({
-          where: { id: s.id, status: "running" },
+          where: { id: s.id, status: "running", leaseToken: s.leaseToken },
           data: s.idempotent
-            ? { status: "pending", claimedBy: null, error: "interrupted: the server stopped during this step; retrying because it is idempotent" }
-            : { status: "interrupted", claimedBy: null, finishedAt: now, error: "interrupted: the server stopped during this step" },
+            ? { status: "pending", claimedBy: null, leaseToken: { increment: 1 }, error: "interrupted: the server stopped during this step; retrying because it is idempotent" }
+            : { status: "interrupted", claimedBy: null, leaseToken: { increment: 1 }, finishedAt: now, error: "interrupted: the server stopped during this step" },
         });
-        if (res.count === 0) return;
+        if (res.count === 0) return false;
         await tx.stepLog.create({ data: { stepRunId: s.id, attempt: s.attempt, stream: "info", text: `\n[rollcall] interrupted: the server running this step stopped (attempt ${s.attempt}).${s.idempotent ? " The step is idempotent: it will run again." : " Waiting for an operator: retry, skip or abort."}\n` } });
         if (!s.idempotent) {
           const reason = `Step ${s.index + 1} “${s.title}” was interrupted by a server stop. Retry, skip or abort.`;
           const run = await tx.run.update({ where: { id: s.runId }, data: { status: "paused", pauseReason: reason }, select: { mode: true, runbookTitle: true } });
-          after.push(...(await notifyRun(tx, { kind: "paused", runId: s.runId, incidentId: s.run.incidentId, mode: run.mode, runbookTitle: run.runbookTitle, now, why: "interrupted", reason })));
+          after.push(...(await notifyRun(tx, { kind: "paused", runId: s.runId, incidentId: s.incidentId, mode: run.mode, runbookTitle: run.runbookTitle, now, why: "interrupted", reason })));
         }
-        if (s.run.incidentId && s.run.incident) {
+        if (s.incidentId && s.incidentKey) {
           await recordIncidentChange(tx, { actor: SYSTEM }, {
-            incidentId: s.run.incidentId, incidentKey: s.run.incident.key, kind: "run_step",
+            incidentId: s.incidentId, incidentKey: s.incidentKey, kind: "run_step",
             payload: { runId: s.runId, step: s.title, status: s.idempotent ? "retrying" : "interrupted" },
             action: "run.step_interrupted", after: { stepRunId: s.id, idempotent: s.idempotent },
           });
         }
+        return true;
       });
+      if (!taken) continue;
       runAfterCommit(after);
       this.log(`[runs] step ${s.id} interrupted (${s.idempotent ? "idempotent, requeued" : "run paused"})`);
-      publishRun(s.runId, s.run.incident?.key ?? null, "paused", "paused");
+      publishRun(s.runId, s.incidentKey, "paused", "paused");
     }
-    if (dead.size) await this.db.engineInstance.deleteMany({ where: { id: { in: [...dead] } } });
+    for (const id of retired) this.retired.delete(id);
     await this.finishSettledRuns(now);
   }
 
@@ -233,19 +409,53 @@ export class RunEngine {
     }
   }
 
-  private async heartbeat() {
+  private onBeat() {
+    if (this.stopped) return;
+    const lease = this.lease;
+    if (lease.lost) return this.reregister();
+    if (!this.holds(lease) || lease.beating) return;
+    lease.beating = true;
+    void this.heartbeat(lease).finally(() => (lease.beating = false));
+  }
+
+  private async heartbeat(lease: Lease) {
+    // The time the beat was sent, not answered: a beat held up in transit never extends the lease.
+    const sentAt = this.clock.now();
+    const at = new Date(sentAt);
     try {
-      await this.db.engineInstance.update({ where: { id: this.instanceId }, data: { heartbeatAt: new Date() } });
-      if (this.active.size) {
-        await this.db.stepRun.updateMany({ where: { id: { in: [...this.active.keys()] }, claimedBy: this.instanceId }, data: { heartbeatAt: new Date() } });
-        // Abort requested by an operator (on any instance) reaches the executing instance here.
-        const aborted = await this.db.stepRun.findMany({ where: { id: { in: [...this.active.keys()] }, run: { status: "aborted" } }, select: { id: true } });
-        for (const a of aborted) this.active.get(a.id)?.abort(new Error("run aborted by an operator"));
-      }
-      await this.recover();
+      const { count } = await this.db.engineInstance.updateMany({ where: { id: lease.id }, data: { heartbeatAt: at } });
+      if (lease.lost) return;
+      if (count === 0) return this.fence(lease, "its EngineInstance row is gone (a peer found it stale)");
+      lease.lastBeat = Math.max(lease.lastBeat, sentAt);
+      if (this.leftovers.length) await this.writeLeftovers().catch((err: Error) => this.log(`[runs] late logs kept for later: ${err.message}`));
+      await this.beatSteps(lease, at);
     } catch (err) {
       this.log(`[runs] heartbeat failed: ${(err as Error).message}`);
+      return;
     }
+    // Apart from the beat: a long recovery never holds up renewing this instance's own lease.
+    if (this.recovering) return;
+    this.recovering = true;
+    void this.recover()
+      .catch((err: Error) => this.log(`[runs] recovery failed: ${err.message}`))
+      .finally(() => (this.recovering = false));
+  }
+
+  private async beatSteps(lease: Lease, at: Date) {
+    const mine = [...this.active.values()].filter((a) => a.lease === lease && !a.lost && !a.recording);
+    if (!mine.length) return;
+    const { rows } = await this.pool.query<{ id: string }>(BEAT_STEPS_SQL, [mine.map((a) => a.step.id), mine.map((a) => a.step.leaseToken), lease.id, at]);
+    const held = new Set(rows.map((r) => r.id));
+    for (const a of mine) {
+      if (held.has(a.step.id) || a.recording || a.lost || !this.active.has(a.step.id)) continue;
+      a.lost = "found the step taken over by another instance";
+      this.log(`[runs] step ${a.step.id} was taken over by another instance; stopping it without recording an outcome`);
+      a.controller.abort(new Error("the step was taken over by another instance"));
+    }
+    if (!held.size) return;
+    // Abort requested by an operator (on any instance) reaches the executing instance here.
+    const aborted = await this.db.stepRun.findMany({ where: { id: { in: [...held] }, run: { status: "aborted" } }, select: { id: true } });
+    for (const a of aborted) this.active.get(a.id)?.controller.abort(new Error("run aborted by an operator"));
   }
 
   /** One pass: claim and start as many runnable steps as there is room for. */
@@ -260,10 +470,13 @@ export class RunEngine {
     try {
       do {
         this.tickAgain = false;
+        const lease = this.lease;
+        if (!this.holds(lease)) return;
         const room = this.maxConcurrent - this.active.size;
         // One statement claims every step there is room for: no second query to learn there is no more.
-        const steps = room > 0 ? await this.claim(room) : [];
-        for (const step of steps) void this.slot(step);
+        const steps = room > 0 ? await this.claim(lease, room) : [];
+        if (lease.lost) return await this.unclaim(lease, steps);
+        for (const step of steps) void this.slot(lease, step);
       } while (this.tickAgain && !this.stopped);
     } catch (err) {
       this.log(`[runs] tick failed: ${(err as Error).message}`);
@@ -276,35 +489,49 @@ export class RunEngine {
    * One statement: up to `limit` steps that may start (each running run's first unsettled step, or
    * its parallel group), marked running for this instance, returned with everything executing needs.
    */
-  private async claim(limit: number): Promise<Claimed[]> {
-    const { rows } = await this.pool.query<Claimed>({ name: "rollcall_claim_v1", text: CLAIM_SQL, values: [this.instanceId, limit] });
+  private async claim(lease: Lease, limit: number): Promise<Claimed[]> {
+    const { rows } = await this.pool.query<Claimed>({ name: "rollcall_claim_v2", text: CLAIM_SQL, values: [lease.id, limit, new Date(this.clock.now())] });
     return rows.sort((a, b) => a.index - b.index);
   }
 
+  /** Steps claimed under a lease lost before they started go back as never claimed (or, failing that, to recovery). */
+  private async unclaim(lease: Lease, steps: { id: string; leaseToken: number }[]) {
+    if (!steps.length) return;
+    try {
+      await this.pool.query(UNCLAIM_SQL, [steps.map((s) => s.id), steps.map((s) => s.leaseToken), lease.id]);
+    } catch (err) {
+      this.log(`[runs] could not put back ${steps.length} step(s) claimed as the lease was lost: ${(err as Error).message}; recovery will`);
+    }
+  }
 
   /**
    * One place to execute: the claimed step, then (when it succeeds and the next step of its run may
    * start) that next step, claimed by the same statement that recorded the success.
    */
-  private async slot(first: Claimed) {
+  private async slot(lease: Lease, first: Claimed) {
     let step: Claimed | null = first;
     while (step) {
-      const controller = new AbortController();
+      const a: Active = { step, lease, controller: new AbortController(), lost: null, childDone: false, recording: false };
       // Claimed while the server began stopping: recorded as interrupted at once, like its siblings.
-      if (this.stopped) controller.abort(new Error("server stopping"));
-      this.active.set(step.id, controller);
+      if (this.stopped) a.controller.abort(new Error("server stopping"));
+      this.active.set(step.id, a);
       let next: Claimed | null = null;
       try {
-        next = await this.execute(step, controller);
+        next = await this.execute(a);
       } finally {
         this.active.delete(step.id);
+      }
+      if (next && lease.lost) {
+        await this.unclaim(lease, [next]);
+        next = null;
       }
       step = next;
     }
     void this.tick();
   }
 
-  private async execute(step: Claimed, controller: AbortController): Promise<Claimed | null> {
+  private async execute(a: Active): Promise<Claimed | null> {
+    const { step } = a;
     publishRun(step.runId, step.incidentKey, "step", "running");
     let lastPublish = 0;
     const buffer = new LogBuffer(this.db, step.id, step.attempt, () => {
@@ -317,22 +544,158 @@ export class RunEngine {
     });
     let outcome: StepOutcome;
     try {
-      outcome = await runStep(step, { signal: controller.signal, log: (stream: string, text: string) => buffer.push(stream, text) });
+      outcome = await runStep(step, { signal: a.controller.signal, log: (stream: string, text: string) => buffer.push(stream, text) });
     } catch (err) {
       outcome = { status: "failed", error: (err as Error).message };
     }
+    a.childDone = true;
     // The log's tail is written with the outcome: one statement for a step that succeeded.
     const tail = await buffer.drain();
-    try {
-      if (outcome.status === "succeeded") return await finishSucceeded(this.db, this.pool, step, outcome, this.instanceId, tail, !this.stopped);
-      await finishStep(this.db, step, outcome, this.instanceId, tail);
-    } catch (err) {
-      // The claim stays "running" with a stale heartbeat: recovery marks it interrupted, never re-runs it silently.
-      this.log(`[runs] could not record the outcome of step ${step.id}: ${(err as Error).message}`);
-    }
-    return null;
+    return this.record(a, outcome, tail);
   }
 
+  /**
+   * Writes a step's outcome. While the database cannot be reached the outcome is kept here and the
+   * write retried with backoff as long as the lease holds; once the lease is lost, recovery decides
+   * (interrupted, or requeued if idempotent) and the outcome is left in the step's log as a note.
+   */
+  private async record(a: Active, outcome: StepOutcome, logs: LogRow[]): Promise<Claimed | null> {
+    const { step, lease } = a;
+    let delay = RETRY_FIRST_MS;
+    let failures = 0;
+    let answered = 0;
+    for (;;) {
+      if (this.halted || a.lost || !this.holds(lease)) {
+        a.lost ??= this.halted ? "stopped before it could record the outcome" : "lost its lease";
+        this.leave(a, logs, outcome.status === "aborted"
+          ? `this server (${lease.id}) ${a.lost} and stopped the step's process; it recorded no outcome.`
+          : `this server (${lease.id}) ${a.lost} before the step's outcome (${describe(outcome)}) could be recorded; it recorded nothing.`);
+        await this.writeLeftovers().catch(() => {}); // or at the next heartbeat / registration
+        return null;
+      }
+      try {
+        a.recording = true;
+        // After a failed attempt, first learn whether it landed after all (its answer may be what was lost).
+        if (failures > 0) {
+          const state = await this.claimState(a);
+          if (state === "landed") return null;
+          if (state === "taken") {
+            a.lost = "found the step taken over by another instance";
+            await this.writeLate(a, logs, outcome);
+            return null;
+          }
+        }
+        if (outcome.status === "succeeded") {
+          const r = await finishSucceeded(this.db, this.pool, step, outcome, lease.id, logs, failures === 0 && !this.stopped && this.holds(lease), new Date(this.clock.now()));
+          if (!r.recorded) await this.writeLate(a, [], outcome);
+          return r.next;
+        }
+        if (!(await finishStep(this.db, step, outcome, lease.id, logs))) await this.writeLate(a, [], outcome);
+        return null;
+      } catch (err) {
+        failures++;
+        if (!unreachable(err)) answered++;
+        if (answered >= MAX_ANSWERED_FAILURES) {
+          this.log(`[runs] giving up recording the outcome of step ${step.id}: ${(err as Error).message}; releasing it to recovery`);
+          await this.release(a, logs, outcome, (err as Error).message);
+          return null;
+        }
+        this.log(`[runs] could not record the outcome of step ${step.id} (${outcome.status}): ${(err as Error).message}; retrying in ${delay} ms`);
+      } finally {
+        a.recording = false;
+      }
+      await this.sleep(delay);
+      delay = Math.min(delay * 2, this.heartbeatMs);
+    }
+  }
+
+  /** Where a claim stands after an outcome write whose answer never came. */
+  private async claimState(a: Active): Promise<"ours" | "landed" | "taken"> {
+    const { step, lease } = a;
+    const cur = await this.db.stepRun.findUnique({ where: { id: step.id }, select: { status: true, claimedBy: true, leaseToken: true } });
+    if (cur?.status === "running" && cur.claimedBy === lease.id && cur.leaseToken === step.leaseToken) return "ours";
+    // Only a claim or a takeover raises the token: the same token on a settled step is our own write.
+    if (cur && cur.status !== "running" && cur.leaseToken === step.leaseToken) {
+      // A success may have claimed the run's next step in the same statement: it never started.
+      const { rows } = await this.pool.query<{ id: string; leaseToken: number }>(
+        `select "id", "leaseToken" from "StepRun" where "runId" = $1::uuid and "claimedBy" = $2::text and "status" = 'running' and not ("id" = any($3::uuid[]))`,
+        [step.runId, lease.id, [...this.active.keys()]],
+      );
+      await this.unclaim(lease, rows);
+      return "landed";
+    }
+    return "taken";
+  }
+
+  /** The database answers but will not take the outcome: hand the claim to recovery (interrupted, or requeued if idempotent), keeping what is known in the log. */
+  private async release(a: Active, logs: LogRow[], outcome: StepOutcome, why: string) {
+    const { step, lease } = a;
+    a.lost = "could not record the outcome";
+    this.leave(a, logs, `this server (${lease.id}) could not record the step's outcome (${describe(outcome)}): ${why}. Recovery decides.`);
+    try {
+      await this.writeLeftovers();
+      await this.db.stepRun.updateMany({ where: { id: step.id, status: "running", claimedBy: lease.id, leaseToken: step.leaseToken }, data: { claimedBy: null } });
+    } catch (err) {
+      this.log(`[runs] could not release step ${step.id}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The outcome of a claim that was taken over: not recorded; its log lines and a note say what happened here. */
+  private async writeLate(a: Active, logs: LogRow[], outcome: StepOutcome) {
+    const { step, lease } = a;
+    this.log(`[runs] step ${step.id}: outcome ${outcome.status} not recorded, the step was taken over`);
+    this.leave(a, logs, `this server (${lease.id}) finished attempt ${step.attempt} (${describe(outcome)}) after the step had been taken over by another instance; that outcome was not recorded.`);
+    try {
+      await this.writeLeftovers();
+    } catch (err) {
+      this.log(`[runs] could not write the late log of step ${step.id}: ${(err as Error).message}; will retry`);
+    }
+  }
+
+  private leave(a: Active, logs: LogRow[], note: string) {
+    const rows = [...logs, { stream: "info", text: `\n[rollcall] ${note}\n`, at: new Date() }];
+    this.leftovers.push({ stepRunId: a.step.id, attempt: a.step.attempt, rows });
+  }
+
+  /** Log lines and notes of lost claims: appended, never instead of anyone's record. Kept while the database cannot be reached. */
+  private async writeLeftovers() {
+    const batch = this.leftovers.splice(0);
+    for (const [i, l] of batch.entries()) {
+      try {
+        await this.db.stepLog.createMany({ data: l.rows.map((r) => ({ stepRunId: l.stepRunId, attempt: l.attempt, stream: r.stream, text: r.text, at: r.at })) });
+      } catch (err) {
+        if (unreachable(err)) {
+          this.leftovers.unshift(...batch.slice(i));
+          throw err;
+        }
+        this.log(`[runs] dropped the late log of step ${l.stepRunId}: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+function newInstanceId() {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+}
+
+function describe(o: StepOutcome): string {
+  return `${o.status}${o.exitCode != null ? `, exit code ${o.exitCode}` : ""}${o.error ? `: ${o.error}` : ""}`;
+}
+
+// Connection-level failures: the database could not be reached, so the outcome is retried while
+// the lease holds. Anything else is an answer.
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "57P01", "57P02", "57P03", "P1001", "P1002", "P1017", "P2024", "P2028"]);
+const UNREACHABLE_TEXT = /connection terminated|terminating connection|connection (?:is )?closed|server closed the connection|can't reach database|connect ECONNREFUSED|DatabaseNotReachable|ConnectionClosed|SocketTimeout|Client has encountered a connection error|the database system is (?:starting up|shutting down)/i;
+
+export function unreachable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 6; depth++) {
+    const x = e as { code?: unknown; message?: unknown; kind?: unknown; cause?: unknown };
+    if (typeof x.code === "string" && (UNREACHABLE_CODES.has(x.code) || x.code.startsWith("08"))) return true;
+    if (typeof x.kind === "string" && UNREACHABLE_TEXT.test(x.kind)) return true;
+    if (typeof x.message === "string" && UNREACHABLE_TEXT.test(x.message)) return true;
+    e = x.cause;
+  }
+  return false;
 }
 
 function pidAlive(pid: number): boolean {
@@ -357,7 +720,7 @@ function logsJson(rows: LogRow[]): string {
   return JSON.stringify(rows.map((r) => ({ stream: r.stream, text: r.text, at: r.at.toISOString() })));
 }
 
-type ChainedStep = Pick<Claimed, "id" | "index" | "title" | "executor" | "params" | "phase" | "timeoutSeconds" | "attempt" | "retries" | "backoffSeconds" | "continueOnFailure" | "idempotent" | "parallelGroup">;
+type ChainedStep = Pick<Claimed, "id" | "index" | "title" | "executor" | "params" | "phase" | "timeoutSeconds" | "attempt" | "retries" | "backoffSeconds" | "continueOnFailure" | "idempotent" | "parallelGroup" | "leaseToken">;
 
 /**
  * The common case in one round trip: a step that succeeded is recorded with its log tail, the same
@@ -366,22 +729,24 @@ type ChainedStep = Pick<Claimed, "id" | "index" | "title" | "executor" | "params
  * Finishing the run (once per run) takes the locked path in maybeFinishRun. A statement sees the
  * database as it was when it began, so a step of a parallel group finishing beside another counts
  * again afterwards; finishSettledRuns() in the heartbeat is the backstop for a stop in between.
+ * Fenced: it records only if the step is still claimed by `instanceId` with the step's leaseToken;
+ * the log tail is stored either way. `leaseNow` (the engine's clock) is the chained claim's heartbeat.
  */
-export async function finishSucceeded(db: Db, pool: Pool, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = [], chain = false): Promise<Claimed | null> {
+export async function finishSucceeded(db: Db, pool: Pool, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = [], chain = false, leaseNow = new Date()): Promise<{ recorded: boolean; next: Claimed | null }> {
   const now = new Date();
   const output = outcome.output === undefined ? null : JSON.stringify(outcome.output);
   const chainNext = chain && step.parallelGroup === null;
   const { rows } = await pool.query<{ updated: number; runStatus: string | null; open: number; running: number; next: ChainedStep | null }>({
-    name: "rollcall_finish_succeeded_v1",
+    name: "rollcall_finish_succeeded_v2",
     text: FINISH_SUCCEEDED_SQL,
-    values: [step.id, instanceId, now, outcome.exitCode ?? null, outcome.error ?? null, output, step.attempt, logsJson(logs), chainNext, step.runId, step.index + 1],
+    values: [step.id, instanceId, now, outcome.exitCode ?? null, outcome.error ?? null, output, step.attempt, logsJson(logs), chainNext, step.runId, step.index + 1, step.leaseToken, leaseNow],
   });
   const r = rows[0];
   // Someone else (recovery after a stall) took the step over: their record stands, the log is kept.
-  if (!r || r.updated === 0) return null;
+  if (!r || r.updated === 0) return { recorded: false, next: null };
   if (r.next) {
     publishRun(step.runId, step.incidentKey, "step", "succeeded");
-    return { ...r.next, runId: step.runId, mode: step.mode, runParams: step.runParams, incidentKey: step.incidentKey };
+    return { recorded: true, next: { ...r.next, runId: step.runId, mode: step.mode, runParams: step.runParams, incidentKey: step.incidentKey } };
   }
   let open = r.open;
   if (open > 0 && (r.running > 0 || step.parallelGroup)) {
@@ -392,21 +757,26 @@ export async function finishSucceeded(db: Db, pool: Pool, step: Claimed, outcome
   const finished = open === 0 ? await db.$transaction((tx) => maybeFinishRun(tx, step.runId, now, after)) : null;
   runAfterCommit(after);
   publishRun(step.runId, step.incidentKey, finished ? "finished" : "step", finished ?? (r.runStatus === "aborted" ? "aborted" : "succeeded"));
-  return null;
+  return { recorded: true, next: null };
 }
 
-/** Records a step's outcome and moves the run on: next step, retry later, pause to ask, or finish. */
-export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = []) {
+/**
+ * Records a step's outcome and moves the run on: next step, retry later, pause to ask, or finish.
+ * Fenced like finishSucceeded: false when the claim (instance and leaseToken) no longer holds.
+ */
+export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, instanceId: string, logs: LogRow[] = []): Promise<boolean> {
   const now = new Date();
-  if (logs.length) {
-    // Written whatever happens to the step's record below: a log is never lost.
-    await db.stepLog.createMany({ data: logs.map((l) => ({ stepRunId: step.id, attempt: step.attempt, stream: l.stream, text: l.text, at: l.at })) });
-  }
   const after: AfterCommit[] = [];
   const result = await db.$transaction(async (tx) => {
-    const cur = await tx.stepRun.findUnique({ where: { id: step.id }, select: { status: true, claimedBy: true, run: { select: { status: true, incidentId: true, runbookTitle: true } } } });
+    // Locked, so a takeover (recover) waits for this record or finds it done, never the reverse.
+    await tx.$queryRaw`select 1 from "StepRun" where "id" = ${step.id}::uuid for update`;
+    if (logs.length) {
+      // Written whatever happens to the step's record below: a log is never lost.
+      await tx.stepLog.createMany({ data: logs.map((l) => ({ stepRunId: step.id, attempt: step.attempt, stream: l.stream, text: l.text, at: l.at })) });
+    }
+    const cur = await tx.stepRun.findUnique({ where: { id: step.id }, select: { status: true, claimedBy: true, leaseToken: true, run: { select: { status: true, incidentId: true, runbookTitle: true } } } });
     // Someone else (recovery after a stall) took the step over: do not overwrite their record.
-    if (!cur || cur.status !== "running" || cur.claimedBy !== instanceId) return null;
+    if (!cur || cur.status !== "running" || cur.claimedBy !== instanceId || cur.leaseToken !== step.leaseToken) return null;
     const runAborted = cur.run.status === "aborted";
     let status = outcome.status;
     let runUpdate: Prisma.RunUpdateInput | null = null;
@@ -450,8 +820,9 @@ export async function finishStep(db: Db, step: Claimed, outcome: StepOutcome, in
     return { status: retry ? "retrying" : status, finished, incidentId: cur.run.incidentId };
   });
   runAfterCommit(after);
-  if (!result) return;
+  if (!result) return false;
   publishRun(step.runId, step.incidentKey, result.finished ? "finished" : "step", result.finished ?? result.status);
+  return true;
 }
 
 /**

@@ -11,6 +11,7 @@ export class LogBuffer {
   private pending: Line[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private failing = false;
 
   constructor(
     private readonly db: Db,
@@ -48,8 +49,14 @@ export class LogBuffer {
     const rows = this.take();
     this.flushing = this.flushing.then(async () => {
       await this.db.stepLog.createMany({ data: rows.map((r) => ({ stepRunId: this.stepRunId, attempt: this.attempt, stream: r.stream, text: r.text, at: r.at })) });
+      this.failing = false;
       this.onFlush(rows.length);
-    }).catch((err: Error) => console.error(`[runs] could not write log: ${err.message}`));
+    }).catch((err: Error) => {
+      // Kept for the next flush or the outcome's tail: a database outage delays lines, never drops them.
+      this.pending = [...rows, ...this.pending];
+      if (!this.failing) console.error(`[runs] could not write log (kept, will retry): ${err.message}`);
+      this.failing = true;
+    });
     return this.flushing;
   }
 

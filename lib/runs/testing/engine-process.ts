@@ -14,7 +14,8 @@ const engine = new RunEngine({
   db,
   tickMs: Number(process.env.ENGINE_TICK_MS ?? 50),
   heartbeatMs: Number(process.env.ENGINE_HEARTBEAT_MS ?? 200),
-  staleAfterMs: Number(process.env.ENGINE_STALE_MS ?? 1000),
+  // A lease a loaded machine does not lapse by accident; crash and fencing tests set their own.
+  staleAfterMs: Number(process.env.ENGINE_STALE_MS ?? 3000),
   log: (line) => console.error(line),
 });
 await engine.start();

@@ -17,7 +17,9 @@ import { db } from "../../db/client.ts";
 // written to a temporary RUNBOOKS_DIR, polling, and engine processes of their own.
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
-export const ENGINE_TIMINGS = { tickMs: 50, heartbeatMs: 200, staleAfterMs: 1000 } as const;
+// The lease (staleAfterMs) is long enough that a loaded machine does not fence a single engine out
+// of its own steps; tests of recovery and fencing set their own.
+export const ENGINE_TIMINGS = { tickMs: 50, heartbeatMs: 200, staleAfterMs: 5000 } as const;
 
 export type UserCtx = Ctx & { actor: { type: "user"; id: string; role: RoleName } };
 
@@ -63,10 +65,16 @@ export async function declare(ctx: UserCtx, serviceId: string, severity: "HIGH" 
 
 /** Requests a rollback (or drill) of `runbookName`; under the default policy a HIGH incident's gate opens and the run starts at once. */
 export async function requestFor(ctx: UserCtx, key: string, runbookName: string, opts: { mode?: "live" | "drill"; environment?: string; params?: Record<string, string>; target?: string } = {}) {
-  const req = await requestRollback({
-    ctx,
-    input: { key, idempotencyKey: randomUUID(), target: opts.target ?? "v1", reason: "Errors after the deploy", runbook: runbookName, mode: opts.mode ?? "live", environment: opts.environment ?? "production", params: opts.params ?? {} },
-  });
+  const input = { key, idempotencyKey: randomUUID(), target: opts.target ?? "v1", reason: "Errors after the deploy", runbook: runbookName, mode: opts.mode ?? "live", environment: opts.environment ?? "production", params: opts.params ?? {} };
+  // Many requests at once on one incident queue on its lock while holding pool connections; on a
+  // loaded machine one may not get a transaction within Prisma's 2 s. It never started: sent again
+  // under the same idempotency key, it is still one request.
+  const req = await (async function send(tries: number): ReturnType<typeof requestRollback> {
+    return requestRollback({ ctx, input }).catch((err: { code?: string }) => {
+      if (err.code !== "P2028" || tries <= 1) throw err;
+      return send(tries - 1);
+    });
+  })(5);
   const run = await db().run.findUnique({ where: { requestId: req.id }, select: { id: true } });
   return { requestId: req.id, status: req.status, runId: run?.id ?? null };
 }

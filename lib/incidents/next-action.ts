@@ -28,7 +28,7 @@ export function nextAction(i: NextActionInput): NextAction {
     return {
       phase: "paused",
       waitingFor: confirm ? "A person to confirm a step" : "A person to retry, skip or abort a step",
-      action: i.may.operate ? { label: confirm ? "Confirm the checklist" : "Decide: retry, skip or abort", href: "#runs-h", urgent: true } : null,
+      action: i.may.operate ? { label: confirm ? "Confirm the checklist" : "Decide: retry, skip or abort", href: "#live-run-h", urgent: true } : null,
     };
   }
   if (i.run?.status === "running") {

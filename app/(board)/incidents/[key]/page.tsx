@@ -3,7 +3,6 @@ import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { getIncident, updateDue } from "@/lib/incidents/queries";
 import { Countdown } from "@/components/ui/countdown";
-import { SeverityBadge, StatusBadge } from "@/components/incidents/badges";
 import { ImpactForm, NoteForm, StatusForm } from "@/components/incidents/incident-forms";
 import { Timeline } from "@/components/incidents/timeline";
 import { WatchIncident } from "@/components/realtime/live-provider";
@@ -24,6 +23,8 @@ import { runbookEnvironments } from "@/lib/runbooks/environments";
 import { isOpen } from "@/lib/approvals/rollback-state";
 import type { RollbackRunbook } from "@/components/approvals/request-form";
 import { RunPanel } from "@/components/runs/run-panel";
+import { CommandHeader, type LiveRunSummary } from "@/components/incidents/command-header";
+import { nextAction } from "@/lib/incidents/next-action";
 import { StartRunForm } from "@/components/runs/start-run-form";
 import { toPanel } from "@/components/runs/to-panel";
 import { PublicUpdateForm, ServiceStateForm } from "@/components/status/public-status-forms";
@@ -54,11 +55,35 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const rto = Math.min(...incident.services.map((s) => s.service.rtoMinutes));
   const pasts = new Map(await Promise.all([...new Set(runs.map((r) => r.runbookName))].map(async (n) => [n, await pastDurationMinutes(n)] as const)));
   const now = new Date().toISOString();
+  const nowMs = new Date(now).getTime();
   const comms = can(role, "comms.send") ? await composerData(incident.key) : null;
   const drafts = comms ? await incidentDrafts(incident.key) : [];
   const updateDueAt = ["resolved", "closed"].includes(incident.status) ? null : updateDue(incident);
   // One open live rollback at a time; a drill may be requested beside it.
   const mayRequest = can(role, "rollback.request") && !["resolved", "closed"].includes(incident.status) && (decision?.initiators.includes(role) ?? true);
+  // The run happening now (a live rollback first, else a drill) and what the incident waits for.
+  const unfinished = runs.filter((r) => (r.status === "running" || r.status === "paused") && r.mode !== "dry_run");
+  const liveRun = unfinished.find((r) => r.mode === "live") ?? unfinished[0] ?? null;
+  const openRecord = openLive ? { state: openLive.state, startError: openLive.startError, canDecide: canDecide(user, requests.find((r) => r.id === openLive.id)!) } : null;
+  const current = liveRun?.steps.find((st) => ["running", "awaiting_confirmation", "failed", "interrupted"].includes(st.status)) ?? null;
+  const next = nextAction({
+    status: incident.status,
+    rollback: openRecord,
+    run: liveRun && liveRun.mode === "live" ? { status: liveRun.status as "running" | "paused", pauseReason: liveRun.pauseReason, currentStep: current?.title ?? null, waitsFor: liveRun.status !== "paused" ? null : current?.status === "awaiting_confirmation" ? "confirm" : "operator" } : null,
+    updateOverdueMinutes: updateDueAt && updateDueAt.getTime() < nowMs ? Math.round((nowMs - updateDueAt.getTime()) / 60_000) : null,
+    may: { request: mayRequest, operate: can(role, "run.operate"), start: can(role, "run.start"), changeStatus: can(role, "incident.changeStatus"), publish: can(role, "status.publish") },
+  });
+  const toSummary = (r: NonNullable<typeof liveRun>): LiveRunSummary => ({
+    title: r.runbookTitle,
+    mode: r.mode,
+    status: r.status,
+    currentStep: current?.title ?? null,
+    done: r.steps.filter((st) => st.status === "succeeded" || st.status === "skipped").length,
+    total: r.steps.length,
+    elapsedMinutes: (nowMs - r.createdAt.getTime()) / 60_000,
+    estimateMinutes: pasts.get(r.runbookName) ?? r.estimatedMinutes,
+    rtoMinutes: Number.isFinite(rto) ? rto : null,
+  });
   const serviceRunbooks = incident.services.flatMap((s) => readServiceRunbooks(s.service.runbooks));
   const forService = new Set(serviceRunbooks.map((r) => r.runbook));
   const serviceDefaults: Record<string, Record<string, Record<string, string>>> = {};
@@ -90,89 +115,39 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   return (
     <div className="space-y-6">
       <WatchIncident incidentKey={incident.key} />
-      <header className="space-y-2">
-        <div className="flex flex-wrap items-center gap-2">
-          <SeverityBadge severity={incident.severity} />
-          <StatusBadge status={incident.status} />
-          <span className="font-mono text-sm text-slate-500 dark:text-slate-400">{incident.key}</span>
-        </div>
-        <h1 className="text-2xl font-bold break-words">{incident.title}</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          {incident.services.map((s) => s.service.name).join(", ")} · Commander {incident.commander?.name ?? "unassigned"} · Trigger: {incident.trigger}
-        </p>
-        {incident.summary && <p className="max-w-3xl whitespace-pre-wrap break-words">{incident.summary}</p>}
-        {drafts.length > 0 && (
-          // On a phone the drafts sit far below; this says they are there and jumps to them.
-          <a href="#drafts-h" className="inline-flex min-h-11 items-center rounded-md border-2 border-amber-500 px-3 text-sm font-semibold text-amber-900 hover:bg-amber-50 dark:border-amber-400 dark:text-amber-200 dark:hover:bg-amber-950">
-            {drafts.length === 1 ? `1 prepared message ready to send: ${drafts[0]!.label}` : `${drafts.length} prepared messages ready to send`} ↓
-          </a>
-        )}
-      </header>
+      <CommandHeader
+        incidentKey={incident.key}
+        title={incident.title}
+        severity={incident.severity}
+        status={incident.status}
+        commander={incident.commander?.name ?? null}
+        services={incident.services.map((s) => s.service.name).join(", ")}
+        next={next}
+        run={liveRun ? toSummary(liveRun) : null}
+        respondBy={decision?.respondBy ?? null}
+        responseMet={Boolean(decision?.respondBy && incident.decidedAt && incident.decidedAt <= new Date(decision.respondBy))}
+        updateDueAt={updateDueAt?.toISOString() ?? null}
+      />
+      <p className="text-sm text-slate-600 dark:text-slate-300">Trigger: {incident.trigger}</p>
+      {incident.summary && <p className="max-w-3xl whitespace-pre-wrap break-words">{incident.summary}</p>}
+      {drafts.length > 0 && (
+        // On a phone the drafts sit far below; this says they are there and jumps to them.
+        <a href="#drafts-h" className="inline-flex min-h-11 items-center rounded-md border-2 border-amber-500 px-3 text-sm font-semibold text-amber-900 hover:bg-amber-50 dark:border-amber-400 dark:text-amber-200 dark:hover:bg-amber-950">
+          {drafts.length === 1 ? `1 prepared message ready to send: ${drafts[0]!.label}` : `${drafts.length} prepared messages ready to send`} ↓
+        </a>
+      )}
+      {liveRun && (
+        // The run that is happening now comes right after the header, wherever the other runs are.
+        <Card aria-labelledby="live-run-h">
+          <h2 id="live-run-h" className="mb-3 font-semibold">
+            {liveRun.mode === "drill" ? "Drill in progress" : "Rollback in progress"}
+          </h2>
+          <RunPanel run={toPanel(liveRun, { pastMinutes: pasts.get(liveRun.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })} canOperate={can(role, "run.operate")} now={now} />
+        </Card>
+      )}
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
-          {decision && (
-            <Card aria-labelledby="decision-h">
-              <h2 id="decision-h" className="mb-3 font-semibold">Decision matrix</h2>
-              <DecisionPanel decision={decision} decidedAt={incident.decidedAt} override={incident.severityOverride} />
-              {updateDueAt && (
-                <p className="mt-3 flex flex-wrap items-center gap-2 text-sm">
-                  <Countdown deadline={updateDueAt.toISOString()} label={`Next stakeholder update (every ${decision.updateIntervalMinutes} min)`} />
-                </p>
-              )}
-            </Card>
-          )}
-          {(runs.length > 0 || rbs.length > 0) && (
-            <Card aria-labelledby="runs-h">
-              <h2 id="runs-h" className="mb-3 font-semibold">Runbook runs</h2>
-              <div className="space-y-6">
-                {runs.map((r) => (
-                  <RunPanel key={r.id} run={toPanel(r, { pastMinutes: pasts.get(r.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })} canOperate={can(role, "run.operate")} now={now} />
-                ))}
-                {rbs.length > 0 && can(role, "run.start") && incident.status !== "closed" && (
-                  <details className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
-                    <summary className="cursor-pointer font-medium">Plan a runbook (dry run)</summary>
-                    <div className="mt-3">
-                      <StartRunForm
-                        incidentKey={incident.key}
-                        runbooks={rbs.map((l) => ({
-                          name: l.runbook.name,
-                          title: l.runbook.title,
-                          scope: l.runbook.scope,
-                          estimatedMinutes: l.runbook.estimatedMinutes.max,
-                          parameters: l.runbook.parameters.map((p) => ({ name: p.name, type: p.type, required: p.required, default: p.default === undefined ? "" : String(p.default), description: p.description ?? "" })),
-                        }))}
-                        defaultRunbook={openLive?.runbook ?? decision?.runbook ?? null}
-                        defaults={{ target_version: incident.services[0]?.service.lastKnownGoodVersion ?? "", service: incident.services[0]?.service.name ?? "" }}
-                      />
-                    </div>
-                  </details>
-                )}
-              </div>
-            </Card>
-          )}
-          <Card aria-labelledby="milestones">
-            <h2 id="milestones" className="mb-3 font-semibold">Milestones</h2>
-            <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-              {milestones.map(([label, at]) => (
-                <div key={label}>
-                  <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
-                  <dd className="font-medium">{at ? <RelativeTime iso={at.toISOString()} /> : "—"}</dd>
-                </div>
-              ))}
-            </dl>
-          </Card>
-          <Card aria-labelledby="timeline">
-            <h2 id="timeline" className="mb-3 font-semibold">Timeline</h2>
-            {can(user.role, "incident.note") && (
-              <div className="mb-5">
-                <NoteForm incidentKey={incident.key} />
-              </div>
-            )}
-            <Timeline events={incident.timeline} />
-          </Card>
-        </div>
-        <div className="order-first space-y-6 lg:order-none">
+        <div className="space-y-6 lg:col-start-3 lg:row-start-1">
           <Card aria-labelledby="rollback-h">
             <h2 id="rollback-h" className="mb-3 font-semibold">Rollback</h2>
             <div className="space-y-3">
@@ -257,6 +232,68 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                 dataLoss: incident.dataLoss,
               }}
             />
+          </Card>
+        </div>
+        <div className="space-y-6 lg:col-span-2 lg:col-start-1 lg:row-start-1">
+          {decision && (
+            <Card aria-labelledby="decision-h">
+              <h2 id="decision-h" className="mb-3 font-semibold">Decision matrix</h2>
+              <DecisionPanel decision={decision} decidedAt={incident.decidedAt} override={incident.severityOverride} />
+              {updateDueAt && (
+                <p className="mt-3 flex flex-wrap items-center gap-2 text-sm">
+                  <Countdown deadline={updateDueAt.toISOString()} label={`Next stakeholder update (every ${decision.updateIntervalMinutes} min)`} />
+                </p>
+              )}
+            </Card>
+          )}
+          {(runs.some((r) => r.id !== liveRun?.id) || rbs.length > 0) && (
+            <Card aria-labelledby="runs-h">
+              <h2 id="runs-h" className="mb-3 font-semibold">Runbook runs</h2>
+              <div className="space-y-6">
+                {runs.filter((r) => r.id !== liveRun?.id).map((r) => (
+                  <RunPanel key={r.id} run={toPanel(r, { pastMinutes: pasts.get(r.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })} canOperate={can(role, "run.operate")} now={now} />
+                ))}
+                {rbs.length > 0 && can(role, "run.start") && incident.status !== "closed" && (
+                  <details className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+                    <summary className="cursor-pointer font-medium">Plan a runbook (dry run)</summary>
+                    <div className="mt-3">
+                      <StartRunForm
+                        incidentKey={incident.key}
+                        runbooks={rbs.map((l) => ({
+                          name: l.runbook.name,
+                          title: l.runbook.title,
+                          scope: l.runbook.scope,
+                          estimatedMinutes: l.runbook.estimatedMinutes.max,
+                          parameters: l.runbook.parameters.map((p) => ({ name: p.name, type: p.type, required: p.required, default: p.default === undefined ? "" : String(p.default), description: p.description ?? "" })),
+                        }))}
+                        defaultRunbook={openLive?.runbook ?? decision?.runbook ?? null}
+                        defaults={{ target_version: incident.services[0]?.service.lastKnownGoodVersion ?? "", service: incident.services[0]?.service.name ?? "" }}
+                      />
+                    </div>
+                  </details>
+                )}
+              </div>
+            </Card>
+          )}
+          <Card aria-labelledby="milestones">
+            <h2 id="milestones" className="mb-3 font-semibold">Milestones</h2>
+            <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+              {milestones.map(([label, at]) => (
+                <div key={label}>
+                  <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+                  <dd className="font-medium">{at ? <RelativeTime iso={at.toISOString()} /> : "—"}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+          <Card aria-labelledby="timeline">
+            <h2 id="timeline" className="mb-3 font-semibold">Timeline</h2>
+            {can(user.role, "incident.note") && (
+              <div className="mb-5">
+                <NoteForm incidentKey={incident.key} />
+              </div>
+            )}
+            <Timeline events={incident.timeline} />
           </Card>
         </div>
       </div>

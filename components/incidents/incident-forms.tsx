@@ -8,7 +8,8 @@ import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui
 
 export function StatusForm({ incidentKey, status, version, onStatusPage = false }: { incidentKey: string; status: StatusName; version: number; onStatusPage?: boolean }) {
   const [state, action, pending] = useActionState(changeStatusAction, initialState);
-  const options = TRANSITIONS[status];
+  // Rolling back follows a running rollback, never a person's choice; the forward step comes first.
+  const options = TRANSITIONS[status].filter((s) => s !== "rolling_back").sort((a, b) => Number(isBackward(status, a)) - Number(isBackward(status, b)));
   const v = state.ok ? {} : (state.values ?? {});
   if (options.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">This incident is closed. Its record is final.</p>;
   return (
@@ -16,7 +17,7 @@ export function StatusForm({ incidentKey, status, version, onStatusPage = false 
       <input type="hidden" name="key" value={incidentKey} />
       <input type="hidden" name="version" value={version} />
       <FormMessage message={state.message} ok={state.ok} />
-      <NextStatus options={options} initial={String(v.status ?? options[0])} error={state.fieldErrors?.status} onStatusPage={onStatusPage} />
+      <NextStatus current={status} options={options} initial={String(v.status ?? options[0])} error={state.fieldErrors?.status} onStatusPage={onStatusPage} />
       <Field label="Note (optional)" name="status-note" error={state.fieldErrors?.note}>
         <TextInput name="note" id="status-note" defaultValue={String(v.note ?? "")} maxLength={LIMITS.note + 100} />
       </Field>
@@ -27,10 +28,18 @@ export function StatusForm({ incidentKey, status, version, onStatusPage = false 
   );
 }
 
+const ORDER: Record<StatusName, number> = { detected: 0, investigating: 1, rolling_back: 2, monitoring: 3, resolved: 4, closed: 5 };
+
+/** Backwards in the lifecycle: a reopen or a step back, which the form asks to confirm. */
+function isBackward(from: StatusName, to: StatusName): boolean {
+  return ORDER[to] < ORDER[from];
+}
+
 // Inside the keyed form, so the choice resets with it. Resolving an incident that is on the status
 // page asks for a resolution update there; without one the page shows "Resolved" and the time.
-function NextStatus({ options, initial, error, onStatusPage }: { options: StatusName[]; initial: string; error?: string[]; onStatusPage: boolean }) {
+function NextStatus({ current, options, initial, error, onStatusPage }: { current: StatusName; options: StatusName[]; initial: string; error?: string[]; onStatusPage: boolean }) {
   const [next, setNext] = useState(initial);
+  const backward = isBackward(current, next as StatusName);
   return (
     <>
       <Field label="New status" name="status" error={error}>
@@ -38,10 +47,18 @@ function NextStatus({ options, initial, error, onStatusPage }: { options: Status
           {options.map((s) => (
             <option key={s} value={s}>
               {STATUS_LABELS[s]}
+              {isBackward(current, s) ? (current === "resolved" ? " (reopen)" : " (back)") : ""}
             </option>
           ))}
         </Select>
       </Field>
+      {backward && (
+        // Going back is allowed but never a slip of the finger.
+        <label className="flex min-h-11 items-center gap-2 text-sm font-medium">
+          <input type="checkbox" required className="size-5" />
+          {current === "resolved" ? "Yes, reopen this incident" : `Yes, move this incident back to ${STATUS_LABELS[next as StatusName].toLowerCase()}`}
+        </label>
+      )}
       {next === "resolved" && onStatusPage && (
         <div role="note" aria-label="Resolution update" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
           <p>

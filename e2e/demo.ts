@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { declareIncident, expect } from "./fixtures";
 
 // The quick start's demo (DEMO=1): service "Demo Checkout" with the runbook "demo-service", whose
@@ -17,21 +17,39 @@ export const CHECKLIST = [
 export const RUN_TIMEOUT = 45_000;
 
 export const runPanels = (page: Page) => page.getByTestId("run-panel");
+export const steps = (panel: Locator) => panel.getByRole("list", { name: "Steps" }).locator("li[data-step-status]");
+export const step = (panel: Locator, title: string) => steps(panel).filter({ hasText: `. ${title}` });
 
-export async function declareDemo(page: Page, title: string): Promise<string> {
+/** Opens a step's log (oncall only) and returns its text. */
+export async function openLog(panel: Locator, title: string): Promise<string> {
+  const details = step(panel, title).locator("details");
+  if ((await details.getAttribute("open")) === null) await details.locator("summary", { hasText: "Log" }).click();
+  const pre = details.locator("pre");
+  await expect(pre).toBeVisible();
+  await expect(pre).not.toHaveText("(no output yet)");
+  return (await pre.textContent()) ?? "";
+}
+
+/** Declares an incident on "Demo Checkout"; HIGH by default (an on-call rollback needs no approval). */
+export async function declareDemo(page: Page, title: string, severity: "HIGH" | "MEDIUM" = "HIGH"): Promise<string> {
   return declareIncident(page, {
     title,
-    severity: "HIGH",
+    severity,
     trigger: "Checkout answers 503 to 3 requests in 5 since v2",
     services: ["Demo Checkout"],
     summary: "The demo service's v2 is failing; rolling back to v1.",
   });
 }
 
-/** The oncall starts the rollback from the Rollback card; HIGH needs no approval, the run starts itself. */
+/**
+ * The oncall requests the service's live rollback in production from the Rollback card. On a HIGH
+ * incident the gate is open, so the record is approved and its run starts in the same step.
+ */
 export async function startDemoRollback(page: Page, reason = "v2 fails 3 of 5 checkouts; v1 was healthy") {
   const form = page.getByRole("form", { name: "Request rollback" });
   await expect(form.getByLabel("Runbook")).toHaveValue("demo-service");
+  await expect(form.getByLabel("Mode")).toHaveValue("live");
+  await expect(form.getByLabel("Environment")).toHaveValue("production");
   await expect(form.getByLabel("Roll back to")).toHaveValue("v1");
   await form.getByLabel("Reason").fill(reason);
   await form.getByRole("button", { name: "Start rollback now", exact: true }).click();

@@ -172,6 +172,38 @@ export async function replayServerAction(request: APIRequestContext, action: Cap
   return { status: res.status(), body: await res.text(), headers: res.headers() };
 }
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// React sends a form action's FormData as multipart parts named "_<argument index>_<field>"
+// (useActionState's action gets the form as its second argument: "_1_mode").
+function fieldPattern(name: string) {
+  return new RegExp(`(name="(?:_?\\d+_)?${escapeRe(name)}"\\r\\n\\r\\n)([^\\r]*)(\\r\\n)`);
+}
+
+/** The value of a single-line form field in a captured action's multipart body. */
+export function formField(action: CapturedAction, name: string): string | null {
+  return fieldPattern(name).exec(action.body.toString("utf8"))?.[2] ?? null;
+}
+
+/** A copy of a captured action with one form field's value changed (the field must be there). */
+export function withFormField(action: CapturedAction, name: string, value: string): CapturedAction {
+  const text = action.body.toString("utf8");
+  expect(formField(action, name), `the captured action has a form field "${name}"`).not.toBeNull();
+  return { ...action, body: Buffer.from(text.replace(fieldPattern(name), (_m, head: string, _old: string, tail: string) => `${head}${value}${tail}`), "utf8") };
+}
+
+/** A copy of a captured action with an extra form field, named the way the form's own fields are. */
+export function addFormField(action: CapturedAction, name: string, value: string): CapturedAction {
+  const boundary = /boundary=(.+)$/.exec(action.headers["content-type"] ?? "")?.[1];
+  expect(boundary, "multipart boundary").toBeTruthy();
+  const text = action.body.toString("utf8");
+  const prefix = /name="(_?\d+_)[^"]*"/.exec(text)?.[1] ?? "";
+  const end = `--${boundary!}--`;
+  expect(text).toContain(end);
+  const part = `--${boundary!}\r\nContent-Disposition: form-data; name="${prefix}${name}"\r\n\r\n${value}\r\n`;
+  return { ...action, body: Buffer.from(text.replace(end, `${part}${end}`), "utf8") };
+}
+
 /** Relative brightness (0–255) of the body background, whatever colour space the CSS uses. */
 export async function bodyBrightness(page: Page): Promise<number> {
   return page.evaluate(() => {

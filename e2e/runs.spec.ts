@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
-import { captureServerAction, declareIncident, expect, expectUniqueIds, expectLive, expectNotReloaded, markDocument, replayServerAction, test, uid } from "./fixtures";
-import { CHECKLIST, RUN_TIMEOUT, declareDemo, runPanels, startDemoRollback } from "./demo";
+import { captureServerAction, declareIncident, expect, expectUniqueIds, expectLive, expectNotReloaded, formField, markDocument, replayServerAction, test, uid } from "./fixtures";
+import { CHECKLIST, RUN_TIMEOUT, declareDemo, openLog, runPanels, startDemoRollback, step, steps } from "./demo";
 
 // Runbook runs end to end on the quick start's demo: server.ts (DEMO=1) starts a demo service
 // (v2 deployed: /health fails 3 requests in 5) and the built-in flag store, and the demo data's
@@ -23,9 +23,8 @@ const DEMO_STEPS = [
 
 const header = (page: Page) => page.getByRole("main").locator("header").first();
 const timeline = (page: Page) => page.getByRole("list", { name: "Timeline" });
-const steps = (panel: Locator) => panel.getByRole("list", { name: "Steps" }).locator("li[data-step-status]");
-const step = (panel: Locator, title: string) => steps(panel).filter({ hasText: `. ${title}` });
-const OPERATE_BUTTONS = ["Abort run", "Confirm step", "Retry step", "Skip step", "Start run"] as const;
+const OPERATE_BUTTONS = ["Abort run", "Confirm step", "Retry step", "Skip step", "Start dry run", "Start rollback (as approved)"] as const;
+const PLAN = "Plan a runbook (dry run)";
 
 
 async function expectPausedAtChecklist(panel: Locator) {
@@ -37,17 +36,6 @@ async function expectPausedAtChecklist(panel: Locator) {
   }
   await expect(panel.getByRole("alert")).toContainText("Paused: Step 6 “Post-rollback checklist” needs a person to confirm it.");
   await expect(panel.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "83");
-}
-
-/** Opens a step's log (oncall only) and returns its text. */
-async function openLog(panel: Locator, title: string): Promise<string> {
-  const li = step(panel, title);
-  const details = li.locator("details");
-  if ((await details.getAttribute("open")) === null) await details.locator("summary", { hasText: "Log" }).click();
-  const pre = details.locator("pre");
-  await expect(pre).toBeVisible();
-  await expect(pre).not.toHaveText("(no output yet)");
-  return (await pre.textContent()) ?? "";
 }
 
 function urlIn(log: string, re: RegExp): string {
@@ -89,8 +77,9 @@ async function recordedRunStates(page: Page): Promise<{ status: string; steps: s
 
 async function expectNoOperateControls(page: Page) {
   for (const name of OPERATE_BUTTONS) await expect(page.getByRole("button", { name })).toHaveCount(0);
-  await expect(page.getByText("Run a runbook", { exact: true })).toHaveCount(0);
-  await expect(page.getByRole("form", { name: "Run a runbook" })).toHaveCount(0);
+  await expect(page.getByText(PLAN, { exact: true })).toHaveCount(0);
+  await expect(page.getByRole("form", { name: "Plan a runbook" })).toHaveCount(0);
+  await expect(page.getByRole("form", { name: "Request rollback" })).toHaveCount(0);
 }
 
 async function expectNoLogs(panel: Locator) {
@@ -107,21 +96,20 @@ test.describe("runbook runs", () => {
     const key = await declareDemo(page, title);
     await expect(header(page)).toContainText("Detected");
 
-    // No rollback was requested: the run form is there, closed, and live runs are not allowed yet.
+    // Nothing has run: the plan form is there, closed, and it only plans. A live run or a drill is
+    // requested in the Rollback card (see rollback-record.spec.ts), never started from here.
     await expect(runPanels(page)).toHaveCount(0);
-    // Both the request form and the run form have a "Runbook" field; each label must find its own.
+    // Both the request form and the plan form have a "Runbook" field; each label must find its own.
     await expect(page.getByRole("form", { name: "Request rollback" }).getByLabel("Runbook")).toHaveValue("demo-service");
     await expectUniqueIds(page);
-    await page.getByText("Run a runbook", { exact: true }).click();
-    const form = page.getByRole("form", { name: "Run a runbook" });
+    await page.getByText(PLAN, { exact: true }).click();
+    const form = page.getByRole("form", { name: "Plan a runbook" });
     await form.getByLabel("Runbook").selectOption("demo-service");
     await expect(form.getByLabel("target_version (optional)")).toHaveValue("v1");
-    const mode = form.getByLabel("Mode");
-    await expect(mode).toHaveValue("dry_run");
-    await expect(mode.locator("option[value=live]")).toBeDisabled();
-    await mode.selectOption({ label: "Dry run: plan and check every step, change nothing" });
+    await expect(form.getByLabel("Mode")).toHaveCount(0);
+    await expect(form.getByRole("button")).toHaveText(["Start dry run"]);
     const startedAt = Date.now() - 1_000;
-    await form.getByRole("button", { name: "Start run" }).click();
+    await form.getByRole("button", { name: "Start dry run" }).click();
     await expect(form.getByText("Dry run started.")).toBeVisible();
 
     const panel = runPanels(page).first();
@@ -165,9 +153,9 @@ test.describe("runbook runs", () => {
 
     // A later dry run plans against the same, unchanged state.
     await page.reload();
-    await page.getByText("Run a runbook", { exact: true }).click();
+    await page.getByText(PLAN, { exact: true }).click();
     await form.getByLabel("Runbook").selectOption("demo-service");
-    await form.getByRole("button", { name: "Start run" }).click();
+    await form.getByRole("button", { name: "Start dry run" }).click();
     await expect(runPanels(page)).toHaveCount(2);
     const second = runPanels(page).first();
     await expect(second).toHaveAttribute("data-status", "succeeded", { timeout: RUN_TIMEOUT });
@@ -200,9 +188,12 @@ test.describe("runbook runs", () => {
 
     await expectLive(page);
     await startDemoRollback(page);
-    await expect(page.getByRole("article", { name: `Rollback request for ${key}` }).getByTestId("request-status")).toHaveText("approved");
+    // HIGH: the gate is open, so the request is approved and its run starts in the same step.
+    const record = page.getByRole("article", { name: `Rollback request for ${key}` });
+    await expect(record.getByTestId("request-status")).toHaveAttribute("data-state", /^(running|paused)$/);
+    await expect(record).toContainText("Gate: none");
 
-    // The runbook needs no parameters, so the approved rollback started it as a LIVE run.
+    // The record started its run as a LIVE run.
     const panel = runPanels(page).first();
     await expect(panel).toBeVisible();
     await expect(runPanels(page)).toHaveCount(1);
@@ -241,6 +232,7 @@ test.describe("runbook runs", () => {
       await expect(rp.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "100");
       await expect(steps(rp).and(p.locator(":not([data-step-status=succeeded])"))).toHaveCount(0);
       await expect(header(p)).toContainText("Monitoring");
+      await expect(p.getByRole("article", { name: `Rollback request for ${key}` }).getByTestId("request-status")).toHaveText("Succeeded");
       await expect(timeline(p)).toContainText("Status: Rolling back → Monitoring");
       await expect(timeline(p)).toContainText("Run succeeded: Demo service rollback (v2 → v1)");
     }
@@ -309,23 +301,17 @@ test.describe("runbook runs", () => {
     await expect(step(panel, "Post-rollback checklist")).toHaveAttribute("data-step-status", "aborted");
     await expect(panel.getByRole("button", { name: "Abort run" })).toHaveCount(0);
     await expect(panel.getByRole("form", { name: "Confirm Post-rollback checklist" })).toHaveCount(0);
-    await expect(header(page)).toContainText("Rolling back");
-    expect(key).toMatch(/^INC-/);
+    // The rollback is over without success: the incident is investigated again, not rolling back.
+    await expect(header(page)).toContainText("Investigating");
+    await expect(timeline(page)).toContainText("Status: Rolling back → Investigating");
+    await expect(page.getByRole("article", { name: `Rollback request for ${key}` }).getByTestId("request-status")).toHaveText("Aborted");
   });
 
-  test("a viewer sees no run form nor operate buttons, and replaying startRun or abort as a viewer is refused", async ({ page, loginAs, openContext }) => {
+  test("a viewer sees no run or request form nor operate buttons, and replaying a rollback request, a dry run or an abort as a viewer is refused", async ({ page, loginAs, openContext }) => {
     const title = `Run forbidden ${uid()}`;
     const flagName = `missing-${uid()}`;
     await loginAs(page, "oncall");
     const key = await declareIncident(page, { title, severity: "HIGH", trigger: "Feature broken after a flag flip", services: ["Core API"] });
-
-    // An approved rollback whose runbook needs parameters: nothing starts by itself.
-    const request = page.getByRole("form", { name: "Request rollback" });
-    await request.getByLabel("Runbook").fill("feature-flag");
-    await request.getByLabel("Reason").fill("The new flag broke checkout; turn it off.");
-    await request.getByRole("button", { name: "Start rollback now", exact: true }).click();
-    await expect(page.getByRole("article", { name: `Rollback request for ${key}` }).getByTestId("request-status")).toHaveText("approved");
-    await expect(runPanels(page)).toHaveCount(0);
 
     const viewer = await openContext("viewer");
     await viewer.page.goto(`/incidents/${key}`);
@@ -333,40 +319,61 @@ test.describe("runbook runs", () => {
     await expect(viewer.page.getByRole("heading", { name: "Runbook runs" })).toHaveCount(0);
     await expectNoOperateControls(viewer.page);
 
-    // The oncall's live start request, captured (aborted) and replayed with the viewer's cookies.
-    const form = page.getByRole("form", { name: "Run a runbook" });
-    await expect(form).toBeVisible();
-    await form.getByLabel("Runbook").selectOption("feature-flag");
-    await form.getByLabel("flag", { exact: true }).fill(flagName);
-    await form.getByLabel("app_url", { exact: true }).fill("http://127.0.0.1:9");
-    await form.getByLabel("Mode").selectOption("live");
-    const start = await captureServerAction(page, () => form.getByRole("button", { name: "Start run" }).click());
-    expect(new URL(start.url).pathname).toBe(`/incidents/${key}`);
+    // The oncall's live rollback request (HIGH: it would start at once), captured (aborted) and
+    // replayed with the viewer's cookies. Its runbook's first check fails against a closed port.
+    const request = page.getByRole("form", { name: "Request rollback" });
+    await request.getByLabel("Runbook").selectOption("feature-flag");
+    await request.getByLabel("flag", { exact: true }).fill(flagName);
+    await request.getByLabel("app_url", { exact: true }).fill("http://127.0.0.1:9");
+    await request.getByLabel("Reason").fill("The new flag broke checkout; turn it off.");
+    const live = await captureServerAction(page, () => request.getByRole("button", { name: "Start rollback now", exact: true }).click());
+    expect(new URL(live.url).pathname).toBe(`/incidents/${key}`);
+    expect(formField(live, "mode")).toBe("live");
 
-    const refused = await replayServerAction(viewer.request, start);
+    // And the oncall's dry run of the same runbook, captured the same way.
+    await page.reload();
+    await page.getByText(PLAN, { exact: true }).click();
+    const plan = page.getByRole("form", { name: "Plan a runbook" });
+    await plan.getByLabel("Runbook").selectOption("feature-flag");
+    await plan.getByLabel("flag", { exact: true }).fill(flagName);
+    await plan.getByLabel("app_url", { exact: true }).fill("http://127.0.0.1:9");
+    const dry = await captureServerAction(page, () => plan.getByRole("button", { name: "Start dry run" }).click());
+
+    const refused = await replayServerAction(viewer.request, live);
     expect(refused.body).toContain("may not");
-    expect(refused.body).toContain("run.start");
+    expect(refused.body).toContain("rollback.request");
+    const dryRefused = await replayServerAction(viewer.request, dry);
+    expect(dryRefused.body).toContain("may not");
+    expect(dryRefused.body).toContain("run.start");
     await page.reload();
     await expect(runPanels(page)).toHaveCount(0);
-    await expect(timeline(page)).not.toContainText("Rollback run started");
+    await expect(page.getByRole("article", { name: `Rollback request for ${key}` })).toHaveCount(0);
+    await expect(timeline(page)).not.toContainText("Rollback requested");
+    await expect(header(page)).toContainText("Detected");
     await viewer.page.reload();
     await expect(runPanels(viewer.page)).toHaveCount(0);
 
-    // The same request from the oncall is valid: the live run starts and its first check fails.
-    const allowed = await replayServerAction((await openContext("oncall")).request, start);
+    // The same requests from the oncall are valid: the live run starts and its first check fails.
+    const oncall = await openContext("oncall");
+    const allowed = await replayServerAction(oncall.request, live);
     expect(allowed.body).not.toContain("may not");
-    expect(allowed.body).toContain("Rollback started.");
+    expect(allowed.body).toContain("Approved at once (no approval needed): the run starts now.");
+    const dryAllowed = await replayServerAction(oncall.request, dry);
+    expect(dryAllowed.body).toContain("Dry run started.");
     await page.reload();
-    const panel = runPanels(page).first();
+    const panel = runPanels(page).filter({ has: page.getByText("LIVE", { exact: true }) });
+    await expect(panel).toHaveCount(1);
     await expect(panel).toHaveAttribute("data-status", "paused", { timeout: RUN_TIMEOUT });
     await expect(steps(panel).first()).toHaveAttribute("data-step-status", "failed");
     await expect(panel.getByRole("button", { name: "Retry step" })).toBeVisible();
     await expect(panel.getByRole("button", { name: "Skip step" })).toBeVisible();
     await expect(panel.getByRole("button", { name: "Abort run" })).toBeVisible();
+    await expect(runPanels(page).filter({ has: page.getByText("DRY RUN", { exact: true }) })).toHaveCount(1);
+    await expect(header(page)).toContainText("Rolling back");
 
     // The viewer sees the same paused run, with no log, no Retry/Skip/Abort and no run form.
     await viewer.page.reload();
-    const vPanel = runPanels(viewer.page).first();
+    const vPanel = runPanels(viewer.page).filter({ has: viewer.page.getByText("LIVE", { exact: true }) });
     await expect(vPanel).toHaveAttribute("data-status", "paused");
     await expect(steps(vPanel).first()).toHaveAttribute("data-step-status", "failed");
     await expect(vPanel.getByRole("alert")).toContainText("Paused: Step 1");
@@ -381,10 +388,11 @@ test.describe("runbook runs", () => {
     expect(abortRefused.body).toContain("run.operate");
     await viewer.page.reload();
     await expect(vPanel).toHaveAttribute("data-status", "paused");
-    const abortAllowed = await replayServerAction((await openContext("oncall")).request, abort);
+    const abortAllowed = await replayServerAction(oncall.request, abort);
     expect(abortAllowed.body).not.toContain("may not");
     await viewer.page.reload();
     await expect(vPanel).toHaveAttribute("data-status", "aborted");
+    await expect(header(viewer.page)).toContainText("Investigating");
   });
 
   test("screenshots: the incident page with a paused run and with a succeeded run", async ({ page, loginAs }) => {

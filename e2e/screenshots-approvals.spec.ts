@@ -21,10 +21,14 @@ async function declarePending(page: Page): Promise<{ key: string; title: string 
   await form.getByRole("button", { name: "Declare incident" }).click();
   await expect(page).toHaveURL(/\/incidents\/INC-\d{4}-\d+$/);
   const key = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+  // The matrix's runbook with its required parameters; it never runs (rejected after the shots).
   const request = page.getByRole("form", { name: "Request rollback" });
+  await expect(request.getByLabel("Runbook")).toHaveValue("application-only");
+  await request.getByLabel("image", { exact: true }).fill("registry.example.com/app-backend");
+  await request.getByLabel("health_url", { exact: true }).fill("https://api.example.com/health");
   await request.getByLabel("Reason").fill("Latency tripled with the deploy; v2.13.4 was fine for a week.");
   await request.getByRole("button", { name: "Request rollback approval" }).click();
-  await expect(page.getByRole("article", { name: `Rollback request for ${key}` }).getByTestId("request-status")).toHaveText("pending");
+  await expect(page.getByRole("article", { name: `Rollback request for ${key}` }).getByTestId("request-status")).toHaveText("Awaiting approval");
   return { key, title };
 }
 
@@ -59,7 +63,8 @@ const SHOTS: Shot[] = [
       await page.goto(`/incidents/${req.key}`);
       await expect(page.getByRole("heading", { level: 1, name: req.title })).toBeVisible();
       const card = page.getByRole("article", { name: `Rollback request for ${req.key}` });
-      await expect(card.getByTestId("request-status")).toHaveText("pending");
+      await expect(card.getByTestId("request-status")).toHaveText("Awaiting approval");
+      await expect(card).toContainText("previous_tag = v2.13.4");
       await expect(card.getByRole("button", { name: "Approve", exact: true })).toBeVisible();
       await expect(page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
     },
@@ -80,7 +85,7 @@ test.describe("approval screenshots", () => {
       const card = page.getByRole("article", { name: `Rollback request for ${req.key}` });
       await card.getByLabel("Comment").fill("Screenshot fixture, not a real request.");
       await card.getByRole("button", { name: "Reject", exact: true }).click();
-      await expect(card.getByTestId("request-status")).toHaveText("rejected");
+      await expect(card.getByTestId("request-status")).toHaveText("Rejected");
     } finally {
       await context.close();
     }

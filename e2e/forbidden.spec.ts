@@ -173,7 +173,7 @@ test.describe("forbidden roles", () => {
     const owner = `Team ${uid()}`;
     await loginAs(page, "admin");
     await page.goto("/services");
-    const openEdit = () => page.locator("summary").filter({ hasText: /^Analytics$/ }).click();
+    const openEdit = () => page.locator("summary").filter({ hasText: /^\s*Analytics\s*$/ }).click();
     await openEdit();
     const form = page.getByRole("form", { name: "Edit Analytics" });
     await form.getByLabel("Owner team").fill(owner);

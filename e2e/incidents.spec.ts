@@ -1,4 +1,4 @@
-import { declareIncident, expect, expectLive, expectNotReloaded, fillDeclareForm, markDocument, test, uid } from "./fixtures";
+import { captureServerAction, declareIncident, expect, expectLive, expectNotReloaded, fillDeclareForm, markDocument, replayServerAction, test, uid, withFormField } from "./fixtures";
 
 test.describe("incidents", () => {
   test("a declaration appears on another user's open board without a reload", async ({ page, loginAs, openContext }) => {
@@ -35,19 +35,31 @@ test.describe("incidents", () => {
     const leadHeader = lead.page.getByRole("main").locator("header").first();
     await expect(leadTimeline).not.toContainText("Status:");
 
-    // Rolling back is not a person's choice: it follows a running rollback. The refusal sits next
-    // to the field and the form keeps what was chosen and typed.
+    // Rolling back is not a person's choice: it follows a running rollback, so the form does not
+    // offer it. Asked for anyway (the option altered in the page, or the request replayed), it is
+    // refused next to the field, and the form keeps what was typed.
     const status = page.getByRole("form", { name: "Change status" });
-    await status.getByLabel("New status").selectOption({ label: "Rolling back" });
+    const next = status.getByLabel("New status");
+    await expect(next.locator("option")).toHaveText(["Investigating", "Monitoring", "Resolved"]);
     await status.getByLabel("Note (optional)").fill("Rolling back to v2.13.4");
+    const sent = await captureServerAction(page, () => status.getByRole("button", { name: "Update status" }).click());
+    const replayed = await replayServerAction(page.context().request, withFormField(sent, "status", "rolling_back"));
+    expect(replayed.body).toContain("An incident is rolling back only while a rollback runs: request a rollback instead.");
+    expect(replayed.body).toContain("Rolling back follows a running rollback; request one below.");
+
+    await page.reload();
+    await status.getByLabel("Note (optional)").fill("Rolling back to v2.13.4");
+    await next.locator("option", { hasText: "Monitoring" }).evaluate((o: HTMLOptionElement) => (o.value = "rolling_back"));
+    await next.selectOption({ label: "Monitoring" });
     await status.getByRole("button", { name: "Update status" }).click();
     await expect(status.getByRole("alert").filter({ hasText: "An incident is rolling back only while a rollback runs: request a rollback instead." })).toBeVisible();
     await expect(page.locator("#status-error")).toHaveText("Rolling back follows a running rollback; request one below.");
-    await expect(status.getByLabel("New status")).toHaveAttribute("aria-invalid", "true");
-    await expect(status.getByLabel("New status")).toHaveValue("rolling_back");
+    await expect(next).toHaveAttribute("aria-invalid", "true");
+    await expect(next).toHaveAttribute("aria-describedby", "status-error");
     await expect(status.getByLabel("Note (optional)")).toHaveValue("Rolling back to v2.13.4");
     await expect(page.getByRole("main").locator("header").first()).toContainText("Detected");
     await expect(page.getByRole("list", { name: "Timeline" })).not.toContainText("Status:");
+    await expect(leadTimeline).not.toContainText("Status:");
 
     await status.getByLabel("New status").selectOption({ label: "Investigating" });
     await status.getByLabel("Note (optional)").fill("Checking the v2.14.0 deploy");
@@ -59,7 +71,7 @@ test.describe("incidents", () => {
     await expect(leadTimeline).not.toContainText("Rolling back");
     await expect(leadHeader).toContainText("Investigating");
     // The open form now offers the transitions from the new status, not the old one.
-    await expect(lead.page.getByRole("form", { name: "Change status" }).getByLabel("New status").locator("option")).toHaveText(["Rolling back", "Monitoring", "Resolved"]);
+    await expect(lead.page.getByRole("form", { name: "Change status" }).getByLabel("New status").locator("option")).toHaveText(["Monitoring", "Resolved"]);
     await expectNotReloaded(lead.page);
   });
 

@@ -77,6 +77,84 @@ test.describe("status page", () => {
     await expect(page.getByRole("list", { name: "Timeline" })).toContainText(`Status page update (identified): ${publicTitle}`);
   });
 
+  test("an unfilled placeholder cannot reach the status page: the form and the composer show the error next to the text and keep it", async ({ page, loginAs, openContext }) => {
+    const publicTitle = `Checkout placeholder check ${uid()}`;
+    await loginAs(page, "oncall");
+    await declareIncident(page, { title: `Placeholder guard ${uid()}`, severity: "HIGH", services: ["Core API"] });
+
+    const form = page.getByRole("form", { name: "Public update" });
+    const text = "We expect normal service to resume within [eta]. Impact: {{ impact }}";
+    await form.getByLabel("Public title").fill(publicTitle);
+    await form.getByLabel("Update for the status page").fill(text);
+    await form.getByRole("button", { name: "Publish update" }).click();
+    const body = form.getByLabel("Update for the status page");
+    await expect(body).toHaveAccessibleDescription("Unfilled placeholders [eta], {{ impact }}: fill them in or remove them before this goes to the status page.");
+    await expect(body).toHaveValue(text);
+    await expect(form.getByLabel("Public title")).toHaveValue(publicTitle);
+
+    // The composer refuses it too: the customer notice as an incident without a rollback renders it
+    // (own words: other specs edit the shipped templates).
+    const composer = page.getByRole("form", { name: "Send message" });
+    await composer.getByLabel("Template").selectOption({ label: "Customer notice (customers)" });
+    await composer.getByRole("checkbox", { name: /Status page/ }).check();
+    await composer.getByRole("region", { name: "Status page update" }).getByLabel("Public title").fill(publicTitle);
+    const message = composer.getByLabel("Message", { exact: true });
+    const notice = `We are currently experiencing technical difficulties (${uid()}).\nWe expect normal service to resume within [eta].`;
+    await message.fill(notice);
+    await composer.getByRole("button", { name: "Send" }).click();
+    await expect(message).toHaveAccessibleDescription("Unfilled placeholder [eta]: fill it in or remove it before this goes to the status page.");
+    await expect(message).toHaveValue(notice);
+
+    const visitor = await openContext(null);
+    await visitor.page.goto("/status");
+    await expect(visitor.page.getByRole("heading", { level: 1, name: "Service status" })).toBeVisible();
+    await expect(visitor.page.getByText(publicTitle)).toHaveCount(0);
+    await expect(visitor.page.getByText("[eta]")).toHaveCount(0);
+  });
+
+  test("an open public incident sets its service's state and the overall state is not 'operational'; resolved without a resolution update, the page says 'Resolved'", async ({ page, loginAs, openContext }) => {
+    const publicTitle = `Reports are slow ${uid()}`;
+    await loginAs(page, "oncall");
+    await declareIncident(page, { title: `Tracker check ${uid()}`, severity: "HIGH", services: ["Database"] });
+    const visitor = await openContext(null);
+    await visitor.page.goto("/status");
+    await expect(visitor.page.getByTestId("public-live")).toHaveAttribute("data-status", "live");
+    const database = visitor.page.getByRole("listitem").filter({ has: visitor.page.getByText("Database", { exact: true }) });
+
+    // Nobody sets the service's state: the incident alone moves it (HIGH: partial outage).
+    const form = page.getByRole("form", { name: "Public update" });
+    await form.getByLabel("Public title").fill(publicTitle);
+    await form.getByLabel("Public status").selectOption("investigating");
+    await form.getByLabel("Update for the status page").fill("Reports load slowly for some customers. We are investigating.");
+    await form.getByRole("button", { name: "Publish update" }).click();
+    await expect(form.getByRole("status")).toHaveText("Published on the status page.");
+    await expect(visitor.page.getByText(publicTitle)).toBeVisible({ timeout: 5_000 });
+    await expect(database).toContainText("Partial outage");
+    await expect(visitor.page.getByTestId("overall")).not.toHaveText("All systems operational");
+
+    await form.getByLabel("Public status").selectOption("monitoring");
+    await form.getByLabel("Update for the status page").fill("A fix is in place and we are monitoring the results.");
+    await form.getByRole("button", { name: "Publish update" }).click();
+    await expect(visitor.page.getByText("A fix is in place and we are monitoring the results.")).toBeVisible({ timeout: 5_000 });
+    await expect(database).toContainText("Degraded performance");
+    await expect(visitor.page.getByTestId("overall")).not.toHaveText("All systems operational");
+
+    // Resolving asks for a resolution update; resolved without one, the page does not keep "monitoring".
+    const statusForm = page.getByRole("form", { name: "Change status" });
+    await statusForm.getByLabel("New status").selectOption("resolved");
+    await expect(statusForm.getByRole("note", { name: "Resolution update" })).toContainText("This incident is on the status page.");
+    await expect(statusForm.getByRole("link", { name: "Write the resolution update" })).toBeVisible();
+    await statusForm.getByRole("button", { name: "Update status" }).click();
+    await expect(statusForm.getByRole("status")).toHaveText("Status updated.");
+
+    await visitor.page.reload();
+    const resolved = visitor.page.getByRole("region", { name: "Resolved this week" }).getByRole("article").filter({ hasText: publicTitle });
+    await expect(resolved).toContainText("Resolved");
+    await expect(resolved).toContainText("This incident has been resolved.");
+    await expect(resolved).not.toContainText("we are monitoring");
+    await expect(visitor.page.getByRole("region", { name: "Current incidents" }).getByText(publicTitle)).toHaveCount(0);
+  });
+
   test("a viewer sees no publishing forms (the server-side refusal is tested in lib/status)", async ({ page, loginAs }) => {
     await loginAs(page, "viewer");
     await page.goto("/incidents/INC-2026-1");

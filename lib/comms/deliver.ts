@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db/client";
 import { AppError } from "../errors";
 import { inTransaction } from "./tx";
+import { placeholderMessage } from "./placeholders";
 import { channelFor, checkLength, type ChannelKind, type SendResult } from "./channels";
 import { decrypt } from "./crypto";
 import type { Audience } from "./templates";
@@ -39,6 +40,15 @@ async function queueIn(client: Tx, input: QueueMessageInput, now: Date) {
   const ids = [...new Set(input.channelIds)];
   if (!ids.length) throw new AppError("VALIDATION", "Pick at least one channel.", { channelIds: ["Pick at least one channel."] });
   if (!input.subject.trim() || !input.body.trim()) throw new AppError("VALIDATION", "Subject and body are required.");
+  // Every way to customers (composer, prepared drafts, automatic sends) passes here: no unfilled template text.
+  if (input.audience === "customers") {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const field of ["subject", "body"] as const) {
+      const problem = placeholderMessage(input[field]);
+      if (problem) fieldErrors[field] = [problem];
+    }
+    if (Object.keys(fieldErrors).length) throw new AppError("VALIDATION", "Fill in the template's placeholders before this reaches customers.", fieldErrors);
+  }
   const channels = await client.channel.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, kind: true, active: true } });
   const missing = ids.filter((id) => !channels.some((c) => c.id === id && c.active));
   if (missing.length) throw new AppError("NOT_FOUND", `Channel not found or inactive: ${missing.join(", ")}`, { channelIds: ["Channel not found or inactive."] });

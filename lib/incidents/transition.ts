@@ -1,7 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import { actorLabel, type Ctx } from "../auth/actor.ts";
 import { AppError } from "../errors.ts";
-import { publish } from "../realtime/publish.ts";
+import { publish, publishPublic } from "../realtime/publish.ts";
 import { rooms } from "../realtime/events.ts";
 import { recordIncidentChange } from "./record.ts";
 import { STATUS_LABELS, TRANSITIONS, type StatusName } from "./schemas.ts";
@@ -122,4 +122,6 @@ export function publishTransition(done: TransitionDone | null) {
   publish([rooms.board, rooms.incident(done.key)], "incident:changed", {
     key: done.key, kind: "status", title: done.title, severity: done.severity, status: done.status, by: done.by, at: done.at,
   });
+  // The status page derives service states from open incidents: it re-reads itself (no details sent).
+  publishPublic();
 }

@@ -33,8 +33,22 @@ function describe(e: Event): { title: string; body?: string } {
       };
     case "severity_override":
       return { title: `Severity set to ${str("chosen")} (matrix recommended ${str("recommended")})`, body: str("reason") };
-    case "rollback_requested":
-      return { title: `Rollback requested: ${str("scope")} → ${str("target")}`, body: `${str("reason")}${str("gate") !== "none" ? ` · needs ${Array.isArray(p.approverRoles) ? p.approverRoles.join(" or ") : ""}` : ""}` };
+    case "rollback_requested": {
+      const params = p.params && typeof p.params === "object" ? Object.entries(p.params as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join(", ") : "";
+      return {
+        title: `${str("mode") === "drill" ? `Drill requested (${str("environment")})` : "Rollback requested"}: ${str("runbook") || "runbook"} → ${str("target")}${str("scope") ? ` · ${str("scope")}` : " · scope not assessed"}`,
+        body: [str("reason"), params ? `parameters: ${params}` : "", str("gate") !== "none" ? `needs ${Array.isArray(p.approverRoles) ? p.approverRoles.join(" or ") : ""}` : ""].filter(Boolean).join(" · "),
+      };
+    }
+    case "rollback_cancelled":
+      return { title: "Rollback request cancelled", body: str("reason") || undefined };
+    case "rollback_start_failed":
+      return { title: "The approved rollback could not start", body: str("error") || undefined };
+    case "run_paused":
+      return {
+        title: `${str("mode") === "drill" ? "Drill" : "Rollback"} paused: ${str("why") === "confirm" ? "a step needs a person to confirm it" : str("why") === "interrupted" ? "a step was interrupted" : "a step failed"}`,
+        body: str("reason") || undefined,
+      };
     case "rollback_approved":
       return { title: p.decision === "approve" ? (p.final ? "Rollback approved" : `Approval ${String(p.approvals)}/${String(p.quorum)}`) : "Rollback started (no approval needed)", body: str("comment") || str("note") || undefined };
     case "rollback_rejected":

@@ -15,7 +15,16 @@ export const requestRollbackAction = formAction(requestRollback, {
 
 export const decideRequestAction = formAction(decideRequest, {
   revalidate: () => "/approvals",
-  success: (r) => (r.status === "approved" ? "Approved: the rollback starts now, exactly as requested." : r.status === "rejected" ? "Rejected." : "Your approval is recorded; more are needed."),
+  success: (r) =>
+    r.status === "approved"
+      ? r.started
+        ? "Approved: the rollback starts now, exactly as requested."
+        : r.autoStart
+          ? "Approved, but the run could not start: the request card says why and offers to start it."
+          : "Approved. The policy leaves the start to a person: press Start on the request."
+      : r.status === "rejected"
+        ? "Rejected."
+        : "Your approval is recorded; more are needed.",
   clears: true,
 });
 

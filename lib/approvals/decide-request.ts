@@ -57,8 +57,8 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }
       after: { status, comment, approvals },
     });
     // Approval starts exactly what was approved, in this transaction (or says why it could not).
-    const after: AfterCommit[] = status === "approved" && req.autoStart ? (await startOrRecordFailure(tx, ctx, requestId, req.incident, now)).after : [];
-    return { status, req, after };
+    const start = status === "approved" && req.autoStart ? await startOrRecordFailure(tx, ctx, requestId, req.incident, now) : null;
+    return { status, req, after: start?.after ?? ([] as AfterCommit[]), started: Boolean(start?.runId), autoStart: req.autoStart };
   });
   runAfterCommit(out.after);
 
@@ -74,7 +74,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }
     },
     out.req.approverRoles,
   );
-  return { status: out.status };
+  return { status: out.status, started: out.started, autoStart: out.autoStart };
 }
 
 /** An on-call engineer overrides a pending gate with a written justification; flagged for review. */

@@ -17,9 +17,8 @@ import { canDecide, requestsForIncident } from "@/lib/approvals/queries";
 import { policyState, scopeLabels } from "@/lib/decisions/policy-registry";
 import type { DecisionJson } from "@/lib/decisions/decide";
 import { pastDurationMinutes, runsForIncident } from "@/lib/runs/queries";
-import { runbooks as loadRunbooks } from "@/lib/runs/runbook-registry";
+import { environmentsForRequest, runbooks as loadRunbooks } from "@/lib/runs/runbook-registry";
 import { preferredRunbook, readServiceRunbooks } from "@/lib/services/rollback-runbooks";
-import { runbookEnvironments } from "@/lib/runbooks/environments";
 import { isOpen } from "@/lib/approvals/rollback-state";
 import type { RollbackRunbook } from "@/components/approvals/request-form";
 import { RunPanel } from "@/components/runs/run-panel";
@@ -99,7 +98,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
     estimatedMinutes: l.runbook.estimatedMinutes.max,
     forService: forService.has(l.runbook.name),
     parameters: l.runbook.parameters.map((p) => ({ name: p.name, type: p.type, required: p.required, default: p.default === undefined ? "" : String(p.default), description: p.description ?? "" })),
-    environments: runbookEnvironments(l.runbook).map((e) => ({ name: e.name, production: e.production, fixed: Object.fromEntries(Object.entries(e.params).map(([k, val]) => [k, String(val)])) })),
+    environments: environmentsForRequest(l.runbook),
   }));
 
   const milestones = [
@@ -170,7 +169,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                       idempotencyKey={randomUUID()}
                       scopes={policy.policy.scopes}
                       defaultScope={decision?.scope?.id ?? null}
-                      defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).filter(Boolean).join(", ")}
+                      defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).find(Boolean) ?? ""}
                       defaultRunbook={incident.services.map((s) => preferredRunbook(s.service.runbooks)).find(Boolean) ?? decision?.runbook ?? ""}
                       runbooks={rollbackRunbooks}
                       serviceDefaults={serviceDefaults}

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { boardIncidents, isOverdue, updateDue } from "@/lib/incidents/queries";
+import { boardIncidents, isOverdue, updateDue, waitingFor } from "@/lib/incidents/queries";
 import { SEVERITIES } from "@/lib/incidents/schemas";
 import { setupChecklist } from "@/lib/setup/checklist";
 import { activeServiceCount, setupCounts } from "@/lib/setup/checklist-queries";
@@ -47,7 +47,7 @@ export default async function BoardPage() {
           </h2>
           <ul className="space-y-2" data-testid="board-overdue">
             {overdue.map((i) => (
-              <IncidentCard key={i.id} incident={i} updateDueAt={updateDue(i)} />
+              <IncidentCard key={i.id} incident={i} updateDueAt={updateDue(i)} waitingFor={waitingFor(i, now)} />
             ))}
           </ul>
         </section>
@@ -62,7 +62,7 @@ export default async function BoardPage() {
             </h2>
             <ul className="space-y-2" data-testid={`board-${sev}`}>
               {group.map((i) => (
-                <IncidentCard key={i.id} incident={i} updateDueAt={updateDue(i)} />
+                <IncidentCard key={i.id} incident={i} updateDueAt={updateDue(i)} waitingFor={waitingFor(i, now)} />
               ))}
             </ul>
           </section>

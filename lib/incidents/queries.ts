@@ -2,6 +2,7 @@ import { db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { ACTIVE_STATUSES, type IncidentFilters } from "./schemas.ts";
 import { nextUpdateDue } from "../status/cadence.ts";
+import { nextAction } from "./next-action.ts";
 
 export const summarySelect = {
   id: true,
@@ -25,6 +26,18 @@ const boardSelect = {
   ...summarySelect,
   decision: true,
   publicUpdates: { orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true } },
+  // What it waits for: its open live rollback record and its unfinished live run.
+  requests: {
+    where: { mode: "live", status: { in: ["pending", "approved", "overridden"] }, OR: [{ run: null }, { run: { status: { in: ["running", "paused"] } } }] },
+    orderBy: { createdAt: "desc" },
+    take: 1,
+    select: { status: true, startError: true },
+  },
+  runs: {
+    where: { mode: "live", status: { in: ["running", "paused"] } },
+    take: 1,
+    select: { status: true, steps: { where: { status: { in: ["running", "awaiting_confirmation", "failed", "interrupted"] } }, orderBy: { index: "asc" }, take: 1, select: { title: true, status: true } } },
+  },
 } satisfies Prisma.IncidentSelect;
 export type BoardIncident = Prisma.IncidentGetPayload<{ select: typeof boardSelect }>;
 
@@ -32,6 +45,21 @@ export type BoardIncident = Prisma.IncidentGetPayload<{ select: typeof boardSele
 export function updateDue(i: Pick<BoardIncident, "decision" | "publicUpdates" | "detectedAt">): Date | null {
   const interval = (i.decision as { updateIntervalMinutes?: number } | null)?.updateIntervalMinutes ?? null;
   return nextUpdateDue(interval, i.publicUpdates[0]?.createdAt ?? null, i.detectedAt);
+}
+
+/** What a board card says the incident waits for: the incident page's words (lib/incidents/next-action.ts). */
+export function waitingFor(i: Pick<BoardIncident, "status" | "requests" | "runs" | "decision" | "publicUpdates" | "detectedAt">, now: Date): string {
+  const req = i.requests[0];
+  const run = i.runs[0];
+  const step = run?.steps[0];
+  const due = updateDue(i);
+  return nextAction({
+    status: i.status,
+    rollback: req ? { state: req.status === "pending" ? "awaiting_approval" : "approved", startError: req.startError, canDecide: false } : null,
+    run: run ? { status: run.status as "running" | "paused", pauseReason: null, currentStep: step?.title ?? null, waitsFor: run.status !== "paused" ? null : step?.status === "awaiting_confirmation" ? "confirm" : "operator" } : null,
+    updateOverdueMinutes: due && due < now ? Math.round((now.getTime() - due.getTime()) / 60_000) : null,
+    may: { request: false, operate: false, start: false, changeStatus: false, publish: false },
+  }).waitingFor;
 }
 
 const SEVERITY_ORDER = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 } as const;

@@ -80,6 +80,24 @@ export function ImpactForm({ incidentKey, version, impact, editable }: { inciden
   const [state, action, pending] = useActionState(updateImpactAction, initialState);
   const v = state.ok ? {} : (state.values ?? {});
   const e = state.fieldErrors ?? {};
+  if (!editable) {
+    // Who may not edit reads the impact as text, not as greyed-out boxes that look editable.
+    const rows: [string, string][] = [
+      ["Users affected", impact.usersAffected == null ? "not known yet" : impact.usersAffected.toLocaleString()],
+      ["Revenue impact", impact.revenueImpact ? `$${Number(impact.revenueImpact).toLocaleString()}` : "not known yet"],
+      ["Data loss", impact.dataLoss || "not known yet"],
+    ];
+    return (
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="impact-read">
+        {rows.map(([k, val]) => (
+          <div key={k} className="contents">
+            <dt className="text-slate-600 dark:text-slate-400">{k}</dt>
+            <dd className="font-medium">{val}</dd>
+          </div>
+        ))}
+      </dl>
+    );
+  }
   return (
     <form action={action} key={`${version}-${JSON.stringify(v)}`} className="space-y-3" aria-label="Impact">
       <input type="hidden" name="key" value={incidentKey} />

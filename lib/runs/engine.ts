@@ -85,6 +85,8 @@ type Active = {
 // The engine's two hot statements run as named prepared statements on the client's pg pool: planned
 // once per connection, no query-engine layer in between (bench/README.md, executor overhead).
 // Claims are fenced: each raises the step's leaseToken, and only a registered instance may claim.
+// Their names stay "_v1" though the text changed: a name is per connection, and bench/executor.ts
+// attributes time by these names.
 
 const CLAIM_SQL = `
   with front as materialized (
@@ -352,10 +354,10 @@ export class RunEngine {
     if (gone.length || stale.length) {
       await this.db.engineInstance.deleteMany({ where: { OR: [{ id: { in: gone } }, { id: { in: stale }, heartbeatAt: { lt: cutoff } }] } });
     }
-    const { rows: orphans } = await this.pool.query<{ id: string; runId: string; index: number; title: string; idempotent: boolean; attempt: number; leaseToken: number; incidentId: string | null; incidentKey: string | null }>(
-      ORPHANS_SQL,
-      [me, cutoff, [...this.active.keys()]],
-    );
+    const { rows: orphans } = await this.pool.query<{ id: string; runId: string; index: number; title: string; idempotent: boolean; attempt: number; leaseToken: number; incidentId: string | null; incidentKey: string | null }>({
+      text: ORPHANS_SQL,
+      values: [me, cutoff, [...this.active.keys()]],
+    });
     for (const s of orphans) {
       const after: AfterCommit[] = [];
       const taken = await this.db.$transaction(async (tx) => {
@@ -444,7 +446,7 @@ export class RunEngine {
   private async beatSteps(lease: Lease, at: Date) {
     const mine = [...this.active.values()].filter((a) => a.lease === lease && !a.lost && !a.recording);
     if (!mine.length) return;
-    const { rows } = await this.pool.query<{ id: string }>(BEAT_STEPS_SQL, [mine.map((a) => a.step.id), mine.map((a) => a.step.leaseToken), lease.id, at]);
+    const { rows } = await this.pool.query<{ id: string }>({ text: BEAT_STEPS_SQL, values: [mine.map((a) => a.step.id), mine.map((a) => a.step.leaseToken), lease.id, at] });
     const held = new Set(rows.map((r) => r.id));
     for (const a of mine) {
       if (held.has(a.step.id) || a.recording || a.lost || !this.active.has(a.step.id)) continue;
@@ -490,7 +492,7 @@ export class RunEngine {
    * its parallel group), marked running for this instance, returned with everything executing needs.
    */
   private async claim(lease: Lease, limit: number): Promise<Claimed[]> {
-    const { rows } = await this.pool.query<Claimed>({ name: "rollcall_claim_v2", text: CLAIM_SQL, values: [lease.id, limit, new Date(this.clock.now())] });
+    const { rows } = await this.pool.query<Claimed>({ name: "rollcall_claim_v1", text: CLAIM_SQL, values: [lease.id, limit, new Date(this.clock.now())] });
     return rows.sort((a, b) => a.index - b.index);
   }
 
@@ -498,7 +500,7 @@ export class RunEngine {
   private async unclaim(lease: Lease, steps: { id: string; leaseToken: number }[]) {
     if (!steps.length) return;
     try {
-      await this.pool.query(UNCLAIM_SQL, [steps.map((s) => s.id), steps.map((s) => s.leaseToken), lease.id]);
+      await this.pool.query({ text: UNCLAIM_SQL, values: [steps.map((s) => s.id), steps.map((s) => s.leaseToken), lease.id] });
     } catch (err) {
       this.log(`[runs] could not put back ${steps.length} step(s) claimed as the lease was lost: ${(err as Error).message}; recovery will`);
     }
@@ -617,10 +619,10 @@ export class RunEngine {
     // Only a claim or a takeover raises the token: the same token on a settled step is our own write.
     if (cur && cur.status !== "running" && cur.leaseToken === step.leaseToken) {
       // A success may have claimed the run's next step in the same statement: it never started.
-      const { rows } = await this.pool.query<{ id: string; leaseToken: number }>(
-        `select "id", "leaseToken" from "StepRun" where "runId" = $1::uuid and "claimedBy" = $2::text and "status" = 'running' and not ("id" = any($3::uuid[]))`,
-        [step.runId, lease.id, [...this.active.keys()]],
-      );
+      const { rows } = await this.pool.query<{ id: string; leaseToken: number }>({
+        text: `select "id", "leaseToken" from "StepRun" where "runId" = $1::uuid and "claimedBy" = $2::text and "status" = 'running' and not ("id" = any($3::uuid[]))`,
+        values: [step.runId, lease.id, [...this.active.keys()]],
+      });
       await this.unclaim(lease, rows);
       return "landed";
     }
@@ -737,7 +739,7 @@ export async function finishSucceeded(db: Db, pool: Pool, step: Claimed, outcome
   const output = outcome.output === undefined ? null : JSON.stringify(outcome.output);
   const chainNext = chain && step.parallelGroup === null;
   const { rows } = await pool.query<{ updated: number; runStatus: string | null; open: number; running: number; next: ChainedStep | null }>({
-    name: "rollcall_finish_succeeded_v2",
+    name: "rollcall_finish_succeeded_v1",
     text: FINISH_SUCCEEDED_SQL,
     values: [step.id, instanceId, now, outcome.exitCode ?? null, outcome.error ?? null, output, step.attempt, logsJson(logs), chainNext, step.runId, step.index + 1, step.leaseToken, leaseNow],
   });

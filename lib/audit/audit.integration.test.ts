@@ -46,7 +46,7 @@ async function auditedDatabase(): Promise<{ db: Db; url: string; ids: bigint[] }
     ctx,
     input: { title: "Core API 502s", trigger: "Error rate > 5%", severity: "CRITICAL", serviceIds: [svc.id] },
   });
-  await changeStatus({ ctx, input: { key: inc.key, status: "rolling_back", version: 0 } });
+  await changeStatus({ ctx, input: { key: inc.key, status: "investigating", version: 0 } });
   // Bigint cents and null fields go through jsonb: the hash must survive the round trip.
   await updateImpact({ ctx, input: { key: inc.key, version: 1, usersAffected: "1200", revenueImpact: "1234.56", dataLoss: "" } });
   await addNote({ ctx, input: { key: inc.key, note: "Rolled back to v2.13.4 — «ünïcødé» ✓" } });

@@ -8,6 +8,7 @@ import type { RoleName } from "../auth/permissions";
 import { setEnv } from "../env";
 import { createIncident } from "../incidents/create-incident";
 import { requestRollback } from "../approvals/request-rollback";
+import { runbook, runbookDir } from "../runs/testing/harness";
 import { sweepApprovals } from "../approvals/sweep";
 import { addChannel, deliverDue } from "../comms/send-message";
 import { SIGNATURE_HEADER } from "../comms/channels/webhook";
@@ -28,6 +29,7 @@ const ctxs = {} as Record<RoleName, Ctx>;
 
 beforeAll(async () => {
   setEnv("POLICY_FILE", "policy/default.yaml");
+  runbookDir().write(runbook("login-rollback", [{ id: "one", title: "Roll back", executor: "shell", params: { argv: ["echo", "rolled back"] } }]));
   setEnv("NEXTAUTH_URL", "https://rollcall.example.test");
   ({ db, drop } = await freshDatabase("contacts"));
   setEnv("COMMS_KEY", randomBytes(32).toString("base64"));
@@ -65,7 +67,7 @@ async function pendingMedium() {
     ctx: ctxs.oncall,
     input: { title: `Login slow ${randomUUID().slice(0, 6)}`, severity: "MEDIUM", triggerId: "performance_degradation", serviceIds: [serviceId] },
   });
-  const r = await requestRollback({ ctx: ctxs.oncall, input: { key: inc.key, idempotencyKey: randomUUID(), scope: "application", target: "v2.13.4", reason: "p95 went from 600 ms to 2.3 s" } });
+  const r = await requestRollback({ ctx: ctxs.oncall, input: { key: inc.key, idempotencyKey: randomUUID(), scope: "application", target: "v2.13.4", runbook: "login-rollback", reason: "p95 went from 600 ms to 2.3 s" } });
   expect(r.status).toBe("pending");
   const row = await db.rollbackRequest.findUniqueOrThrow({ where: { id: r.id }, select: { createdAt: true } });
   return { key: inc.key, incidentId: inc.id, requestId: r.id, at: (min: number) => new Date(row.createdAt.getTime() + min * 60_000) };

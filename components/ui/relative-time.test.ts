@@ -13,6 +13,9 @@ describe("formatRelative", () => {
     [2 * 3600, "2 h ago"],
     [3 * 86_400, "3 d ago"],
     [-5 * 60, "5 min from now"],
+    [3 * 3600 + 59 * 60 + 45, "4 h ago"],
+    [59 * 60 + 50, "1 h ago"],
+    [-(3 * 3600 + 59 * 60 + 40), "4 h from now"],
   ])("%i s -> %s", (s, text) => {
     expect(formatRelative(ago(s), now)).toBe(text);
   });

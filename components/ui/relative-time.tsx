@@ -6,10 +6,12 @@ export function formatRelative(from: Date, now: Date): string {
   const abs = Math.abs(s);
   const suffix = s >= 0 ? "ago" : "from now";
   if (abs < 45) return s >= 0 ? "just now" : "in a moment";
-  if (abs < 3600) return `${Math.round(abs / 60)} min ${suffix}`;
-  if (abs < 86_400) {
-    const h = Math.floor(abs / 3600);
-    const m = Math.round((abs % 3600) / 60);
+  // Round the whole once, so 3 h 59 min 45 s reads "4 h", never "3 h 60 min".
+  const minutes = Math.round(abs / 60);
+  if (minutes < 60) return `${minutes} min ${suffix}`;
+  if (minutes < 24 * 60) {
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
     return `${h} h${m ? ` ${m} min` : ""} ${suffix}`;
   }
   return `${Math.round(abs / 86_400)} d ${suffix}`;

@@ -4,7 +4,7 @@ import { nextUpdateDue } from "../status/cadence.ts";
 
 function minutes(ms: number) {
   const m = Math.round(ms / 60_000);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ""}`;
 }
 
 /** Template variables filled from the live incident, now (inside the caller's transaction if given). */

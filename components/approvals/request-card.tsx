@@ -93,14 +93,15 @@ function DecideForm({ requestId }: { requestId: string }) {
     <form action={action} key={JSON.stringify(v)} className="space-y-2" aria-label="Decide request">
       <input type="hidden" name="requestId" value={requestId} />
       <FormMessage message={state.message} ok={state.ok} />
-      <Field label="Comment" name={`comment-${requestId}`} error={state.fieldErrors?.comment}>
-        <TextInput name="comment" id={`comment-${requestId}`} defaultValue={String(v.comment ?? "")} placeholder="Optional for approval, expected for rejection" />
+      <Field label="Comment (required to reject)" name={`comment-${requestId}`} error={state.fieldErrors?.comment}>
+        <TextInput name="comment" id={`comment-${requestId}`} defaultValue={String(v.comment ?? "")} error={state.fieldErrors?.comment} placeholder="Optional for approval; say why when rejecting" />
       </Field>
-      <div className="flex gap-2">
-        <Button type="submit" name="decision" value="approve" disabled={pending} className="flex-1">
+      {/* Approve is the wide primary action; Reject is smaller and outlined, so a thumb cannot confuse them. */}
+      <div className="flex gap-3">
+        <Button type="submit" name="decision" value="approve" disabled={pending} className="flex-[2]">
           Approve
         </Button>
-        <Button type="submit" name="decision" value="reject" variant="secondary" disabled={pending} className="flex-1">
+        <Button type="submit" name="decision" value="reject" variant="secondary" disabled={pending} className="flex-1 border-red-700 text-red-800 dark:border-red-400 dark:text-red-300">
           Reject
         </Button>
       </div>

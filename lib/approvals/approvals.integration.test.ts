@@ -191,7 +191,7 @@ describe("MEDIUM: a team lead approves, nobody else", () => {
     const own = await appError(decideRequest({ ctx: lead, input: { requestId: r.id, decision: "approve" } }));
     expect(own.code).toBe("FORBIDDEN");
     expect(own.message).toMatch(/cannot decide your own request/);
-    const ownReject = await appError(decideRequest({ ctx: lead, input: { requestId: r.id, decision: "reject" } }));
+    const ownReject = await appError(decideRequest({ ctx: lead, input: { requestId: r.id, decision: "reject", comment: "Not like this" } }));
     expect(ownReject.code).toBe("FORBIDDEN");
     expect((await requestRow(r.id)).status).toBe("pending");
     const other = await decideRequest({ ctx: await userCtx("teamlead"), input: { requestId: r.id, decision: "approve" } });
@@ -218,6 +218,9 @@ describe("LOW: a product owner approves", () => {
 describe("rejection", () => {
   it("one rejection decides; a later approval is a conflict and nothing starts", async () => {
     const r = await pendingRequest("MEDIUM");
+    const bare = await appError(decideRequest({ ctx: await userCtx("teamlead"), input: { requestId: r.id, decision: "reject" } }));
+    expect(bare.fieldErrors.comment?.[0]).toMatch(/Say why you reject/);
+    expect((await requestRow(r.id)).status).toBe("pending");
     const rej = await decideRequest({ ctx: await userCtx("teamlead"), input: { requestId: r.id, decision: "reject", comment: "Fix forward instead" } });
     expect(rej.status).toBe("rejected");
     const late = await appError(decideRequest({ ctx: await userCtx("teamlead"), input: { requestId: r.id, decision: "approve" } }));

@@ -14,11 +14,14 @@ export const ZRequestRollback = z.object({
 });
 export type RequestRollback = z.infer<typeof ZRequestRollback>;
 
-export const ZDecideRequest = z.object({
-  requestId: z.uuid(),
-  decision: z.enum(["approve", "reject"], "Approve or reject."),
-  comment: z.string().trim().max(2000, "Comment is limited to 2,000 characters.").default(""),
-});
+export const ZDecideRequest = z
+  .object({
+    requestId: z.uuid(),
+    decision: z.enum(["approve", "reject"], "Approve or reject."),
+    comment: z.string().trim().max(2000, "Comment is limited to 2,000 characters.").default(""),
+  })
+  // The requester acts on a rejection: it always says why.
+  .refine((d) => d.decision !== "reject" || d.comment.length >= 5, { path: ["comment"], message: "Say why you reject (at least 5 characters): the requester reads it." });
 export type DecideRequest = z.infer<typeof ZDecideRequest>;
 
 export const ZBreakGlass = z.object({

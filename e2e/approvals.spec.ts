@@ -17,7 +17,7 @@ type Matrix = { title: string; severity: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
 async function fillMatrixDeclare(page: Page, input: Matrix) {
   const form = page.getByRole("form", { name: "Declare incident" });
   await form.getByLabel("Title", { exact: true }).fill(input.title);
-  await form.getByLabel("Trigger (decision matrix)").selectOption({ label: input.trigger });
+  await form.getByLabel("Trigger", { exact: true }).selectOption({ label: input.trigger });
   await form.getByLabel("Severity", { exact: true }).selectOption(input.severity);
   for (const s of input.services ?? ["Core API"]) await form.getByRole("checkbox", { name: s }).check();
   await form.getByLabel("Summary").fill("Declared by the approvals end-to-end test.");
@@ -273,7 +273,7 @@ test.describe("approval gates", () => {
     const reason = form.getByLabel("Why a different severity than the matrix?");
 
     await form.getByLabel("Title", { exact: true }).fill(title);
-    await form.getByLabel("Trigger (decision matrix)").selectOption({ label: TRIGGERS.CRITICAL });
+    await form.getByLabel("Trigger", { exact: true }).selectOption({ label: TRIGGERS.CRITICAL });
     await expect(recommendation).toContainText("Matrix recommends CRITICAL");
     await expect(recommendation).toContainText("Full system rollback");
     await expect(reason).toHaveCount(0);
@@ -287,7 +287,7 @@ test.describe("approval gates", () => {
     await expect(page.locator("#severityReason-error")).toContainText("The matrix recommends CRITICAL. Say why you chose LOW");
     await expect(page).toHaveURL(/\/incidents\/new$/);
     await expect(form.getByLabel("Title", { exact: true })).toHaveValue(title);
-    await expect(form.getByLabel("Trigger (decision matrix)")).toHaveValue("system_down");
+    await expect(form.getByLabel("Trigger", { exact: true })).toHaveValue("system_down");
     await expect(form.getByLabel("Severity", { exact: true })).toHaveValue("LOW");
     await expect(form.getByRole("checkbox", { name: "User Auth" })).toBeChecked();
     await expect(form.getByLabel("Summary")).toHaveValue("Only the status page is down.");

@@ -106,7 +106,7 @@ test("from an empty database to a first declared incident, without the demo", as
     const declare = guest.getByRole("form", { name: "Declare incident" });
     await declare.getByLabel("Title").fill("Payments API returns 500 after v1.5.0");
     await declare.getByLabel("Severity").selectOption("HIGH");
-    await declare.getByLabel("Trigger", { exact: true }).fill("Error rate > 5% for 5 minutes");
+    await declare.getByLabel("Describe the trigger").fill("Error rate > 5% for 5 minutes");
     await declare.getByRole("checkbox", { name: "Payments API" }).check();
     await shoot(guest, "day-one-5-declare-390-dark.png", "dark");
     await declare.getByRole("button", { name: "Declare incident" }).click();

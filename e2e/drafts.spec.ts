@@ -104,7 +104,7 @@ test.describe("update reminders", () => {
     const form = page.getByRole("form", { name: "Declare incident" });
     await form.getByLabel("Title").fill(title);
     await form.getByLabel("Severity").selectOption("CRITICAL");
-    await form.getByLabel("Trigger", { exact: true }).fill("System completely down");
+    await form.getByLabel("Describe the trigger").fill("System completely down");
     await form.getByRole("checkbox", { name: "Core API" }).check();
     await form.getByLabel("Summary").fill("Everything is down since the deploy.");
     const detected = new Date(Date.now() - 20 * 60_000);

@@ -122,7 +122,7 @@ export async function fillDeclareForm(page: Page, input: IncidentInput) {
   const form = page.getByRole("form", { name: "Declare incident" });
   await form.getByLabel("Title").fill(input.title);
   await form.getByLabel("Severity").selectOption(input.severity ?? "HIGH");
-  await form.getByLabel("Trigger", { exact: true }).fill(input.trigger ?? "Error rate > 5% for 5 minutes");
+  await form.getByLabel("Describe the trigger").fill(input.trigger ?? "Error rate > 5% for 5 minutes");
   for (const s of input.services ?? ["Core API"]) {
     await form.getByRole("checkbox", { name: s }).check();
   }

@@ -108,7 +108,7 @@ test.describe("incidents", () => {
     const form = page.getByRole("form", { name: "Declare incident" });
     const trigger = `Pager alert ${uid()}`;
     const summary = `Checkout is slow for EU customers ${uid()}`;
-    await form.getByLabel("Trigger", { exact: true }).fill(trigger);
+    await form.getByLabel("Describe the trigger").fill(trigger);
     await form.getByLabel("Summary").fill(summary);
     await form.getByRole("button", { name: "Declare incident" }).click();
 
@@ -117,7 +117,7 @@ test.describe("incidents", () => {
     await expect(form.getByLabel("Title")).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator("#serviceIds-error")).toHaveText("Choose at least one affected service.");
     await expect(page.locator("#severity-error")).toHaveText("Choose a severity.");
-    await expect(form.getByLabel("Trigger", { exact: true })).toHaveValue(trigger);
+    await expect(form.getByLabel("Describe the trigger")).toHaveValue(trigger);
     await expect(form.getByLabel("Summary")).toHaveValue(summary);
     await expect(page).toHaveURL(/\/incidents\/new$/);
   });
@@ -135,7 +135,7 @@ test.describe("incidents", () => {
     await expect(form.getByLabel("Title")).toHaveValue(typed);
     await expect(form.getByLabel("Severity")).toHaveValue("MEDIUM");
     await expect(form.getByRole("checkbox", { name: "File Storage" })).toBeChecked();
-    await expect(form.getByLabel("Trigger", { exact: true })).toHaveValue("Disk usage > 90%");
+    await expect(form.getByLabel("Describe the trigger")).toHaveValue("Disk usage > 90%");
     await expect(form.getByLabel("Summary")).toHaveValue("Long title check");
     await expect(page).toHaveURL(/\/incidents\/new$/);
     await page.goto(`/incidents?q=${encodeURIComponent(long.slice(0, 30))}`);

@@ -14,7 +14,7 @@ async function declarePending(page: Page): Promise<{ key: string; title: string 
   await page.goto("/incidents/new");
   const form = page.getByRole("form", { name: "Declare incident" });
   await form.getByLabel("Title", { exact: true }).fill(title);
-  await form.getByLabel("Trigger (decision matrix)").selectOption({ label: "Performance degradation > 50%" });
+  await form.getByLabel("Trigger", { exact: true }).selectOption({ label: "Performance degradation > 50%" });
   await form.getByLabel("Severity", { exact: true }).selectOption("MEDIUM");
   await form.getByRole("checkbox", { name: "Core API" }).check();
   await form.getByLabel("Summary").fill("p95 latency went from 180 ms to 620 ms right after v2.14.0.");

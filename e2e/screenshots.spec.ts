@@ -41,7 +41,7 @@ const SHOTS: Shot[] = [
       await page.goto("/incidents/new");
       await expect(page.getByRole("heading", { level: 1, name: "Declare an incident" })).toBeVisible();
       const form = page.getByRole("form", { name: "Declare incident" });
-      await form.getByLabel("Trigger", { exact: true }).fill("x");
+      await form.getByLabel("Describe the trigger").fill("x");
       await form.getByRole("button", { name: "Declare incident" }).click();
       await expect(page.locator("#title-error")).toBeVisible();
       await expect(page.locator("#serviceIds-error")).toBeVisible();

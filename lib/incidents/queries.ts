@@ -187,3 +187,14 @@ export async function getIncident(key: string) {
 }
 
 export type IncidentDetail = NonNullable<Awaited<ReturnType<typeof getIncident>>>;
+
+/** Per service, its open incidents (newest first), so declaring can warn before a duplicate. */
+export async function openIncidentsByService(): Promise<Record<string, { key: string; title: string }[]>> {
+  const rows = await db().incidentService.findMany({
+    where: { incident: { status: { in: ACTIVE_STATUSES } } },
+    select: { serviceId: true, incident: { select: { key: true, title: true, detectedAt: true } } },
+  });
+  const out: Record<string, { key: string; title: string; at: number }[]> = {};
+  for (const r of rows) (out[r.serviceId] ??= []).push({ key: r.incident.key, title: r.incident.title, at: r.incident.detectedAt.getTime() });
+  return Object.fromEntries(Object.entries(out).map(([k, list]) => [k, list.sort((a, b) => b.at - a.at).map(({ key, title }) => ({ key, title }))]));
+}

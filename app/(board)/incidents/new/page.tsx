@@ -2,6 +2,7 @@ import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { listServices } from "@/lib/services/queries";
+import { openIncidentsByService } from "@/lib/incidents/queries";
 import { activeServiceCount } from "@/lib/setup/checklist-queries";
 import { DeclareForm } from "@/components/incidents/declare-form";
 import { Card } from "@/components/ui/card";
@@ -15,7 +16,7 @@ export default async function NewIncidentPage() {
   if (!can(user.role, "incident.declare")) {
     return <NotAllowed title="You cannot declare incidents">Your role may watch incidents but not declare them. Ask an on-call engineer or team lead.</NotAllowed>;
   }
-  const [services, serviceCount] = await Promise.all([listServices(), activeServiceCount()]);
+  const [services, serviceCount, open] = await Promise.all([listServices(), activeServiceCount(), openIncidentsByService()]);
   const active = policyState().active;
   return (
     <div className="mx-auto max-w-2xl space-y-4">
@@ -40,7 +41,7 @@ export default async function NewIncidentPage() {
             </p>
           </div>
         ) : (
-          <DeclareForm services={services} loaded={active ? { policy: active.policy, version: active.version } : null} />
+          <DeclareForm services={services} openByService={open} loaded={active ? { policy: active.policy, version: active.version } : null} />
         )}
       </Card>
     </div>

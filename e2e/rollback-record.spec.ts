@@ -408,9 +408,10 @@ test.describe("a rollback is one record", () => {
         }
       }
     };
-    // The form as filled in: the environment's fixed values read-only, with where they come from.
+    // The form as filled in: the environment's fixed values read-only, as this server resolves them.
     await fillDemoRequest(page, "Checkout answers 503 to 3 requests in 5 since v2; v1 was healthy");
-    await expect(requestForm(page)).toContainText("Fixed by the production environment: the server's DEMO_SERVICE_URL, filled in when you request.");
+    await expect(requestForm(page)).toContainText("Fixed by the production environment.");
+    await expect(requestForm(page).getByLabel("service_url")).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+$/);
     await expectUniqueIds(page);
     await shootAll("rollback-form", requestForm(page));
 

@@ -10,6 +10,7 @@ import { db } from "./lib/db/client.ts";
 import { ensureFirstAdmin, seedDemo } from "./lib/setup/bootstrap.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./lib/setup/demo-data.ts";
 import { createSocketServer } from "./lib/realtime/socket-server.ts";
+import { socketOrigins } from "./lib/realtime/origin.ts";
 import { CLIENT_IP_HEADER } from "./lib/auth/options.ts";
 import { policyState } from "./lib/decisions/policy-registry.ts";
 import { formatPolicyError } from "./lib/policy/load.ts";
@@ -116,7 +117,7 @@ async function main() {
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
     void handle(req, res);
   });
-  const allowedOrigins = [new URL(publicUrl).origin, ...(e.ALLOWED_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [])];
+  const allowedOrigins = socketOrigins(publicUrl, e.ALLOWED_ORIGINS);
   const sockets = await createSocketServer({ httpServer, db: db(), databaseUrl: url, secret, allowedOrigins, log });
 
   await new Promise<void>((resolve, reject) => {

@@ -19,7 +19,12 @@ const ZEnv = z.object({
   HOST: z.string().default("0.0.0.0"),
   NEXTAUTH_URL: z.url().optional(),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  ALLOWED_ORIGINS: z.string().optional(),
+  // Comma-separated origins (scheme://host[:port]) allowed besides NEXTAUTH_URL's to open websockets.
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: "must be comma-separated http(s) origins, like https://rollcall.example" }))),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   DEMO: boolish,

@@ -1,4 +1,4 @@
-import type { Server as HttpServer, IncomingMessage } from "node:http";
+import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { parse as parseCookie } from "cookie";
 import { getToken } from "next-auth/jwt";
@@ -8,6 +8,7 @@ import type { Db } from "../db/client.ts";
 import { can } from "../auth/permissions.ts";
 import { rooms } from "./events.ts";
 import { setIo, type IoServer } from "./publish.ts";
+import { originAllowed } from "./origin.ts";
 
 type Options = {
   httpServer: HttpServer;
@@ -22,20 +23,6 @@ type Options = {
 async function statusIsPublic(db: Db): Promise<boolean> {
   const row = await db.setting.findUnique({ where: { key: "status.public" }, select: { value: true } });
   return row?.value !== false;
-}
-
-/** Same-origin (by Host) or an explicitly allowed origin; a missing Origin is refused. */
-export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  if (allowed.includes(origin)) return true;
-  const host = req.headers.host;
-  if (!host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 export async function createSocketServer(opts: Options): Promise<{ io: IoServer; close: () => Promise<void> }> {

@@ -126,6 +126,15 @@ describe("the realtime socket", () => {
     expect(result).toMatch(/^error: /);
   });
 
+  it("refuses a foreign Origin whose Host header is forged to match it", async () => {
+    const user = await makeUser("oncall");
+    const cookie = await sessionCookie(user);
+    const forged = await outcome(client({ Origin: "http://evil.test", Host: "evil.test", Cookie: cookie }));
+    expect(forged).toMatch(/^error: /);
+    // The same request from the configured origin connects, whatever Host it carries.
+    expect(await outcome(client({ Origin: ALLOWED, Host: "evil.test", Cookie: cookie }))).toBe("connected");
+  });
+
   it("refuses a valid session without any Origin header", async () => {
     const user = await makeUser("oncall");
     expect(await outcome(client({ Cookie: await sessionCookie(user) }))).not.toBe("connected");

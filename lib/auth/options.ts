@@ -8,6 +8,7 @@ import { isRole, type RoleName } from "./permissions.ts";
 import { dummyHash, verifyPassword } from "./password.ts";
 import { lockedUntil, recordFailure, recordSuccess } from "./throttle.ts";
 import { mapOidcRole } from "./oidc.ts";
+import { safeCallbackUrl } from "./redirect.ts";
 
 const ZCredentials = z.object({
   email: z.email().max(254),
@@ -96,6 +97,7 @@ export function authOptions(): NextAuthOptions {
       ...oidcProvider(),
     ],
     callbacks: {
+      redirect: ({ url, baseUrl }) => `${new URL(baseUrl).origin}${safeCallbackUrl(url, baseUrl)}`,
       async signIn({ user, account }) {
         if (account?.provider !== "oidc") return true;
         // SSO users are provisioned on first sign-in; an admin-deactivated account stays out.

@@ -2,6 +2,8 @@ import { redirect } from "next/navigation";
 import { getSession } from "@/lib/auth/session";
 import { demoHint, ssoEnabled } from "@/lib/auth/login-info";
 import { LoginForm } from "@/components/auth/login-form";
+import { safeCallbackUrl } from "@/lib/auth/redirect";
+import { env } from "@/lib/env";
 
 export const metadata = { title: "Sign in" };
 
@@ -9,7 +11,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await getSession()) redirect("/");
   const sp = await searchParams;
   const demo = await demoHint();
-  const next = sp.callbackUrl && sp.callbackUrl.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
+  const next = safeCallbackUrl(sp.callbackUrl, env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`);
   return (
     <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-6 px-4 py-10">
       <div>

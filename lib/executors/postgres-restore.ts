@@ -32,7 +32,7 @@ export const ZPostgresRestoreParams = z
     backupId: ZBackupId.optional().describe("a backup recorded by postgres-backup in backupDir"),
     file: z.string().min(1).optional().describe("or a backup file by path, with its sha256"),
     sha256: ZSha256.optional().describe("the recorded checksum; required with file, checked against the manifest with backupId"),
-    verifyQuery: z.string().min(1).describe("run read-only after the restore; it must succeed"),
+    verifyQuery: z.string().min(1).describe("one SQL statement, run read-only after the restore; it must succeed"),
     verifyExpect: z.union([z.string(), z.number(), z.boolean()]).optional().describe("the first column of the first row must equal this"),
     noOwner: z.boolean().default(false).describe("skip ownership (pg_restore --no-owner)"),
     pgBinDir: z.string().min(1).optional(),
@@ -136,10 +136,12 @@ async function compatibilityChecks(p: PostgresRestoreParams, src: Source, env: R
 
 async function verify(url: string, query: string): Promise<{ rows: number; value: unknown }> {
   return withClient(url, async (c) => {
-    // Read-only, rolled back: the verification cannot itself change the restored data.
+    // Read-only, rolled back: the verification cannot itself change the restored data. The
+    // extended protocol runs exactly one statement, so a "commit;" in the text cannot end the
+    // read-only transaction and go on to write (PostgreSQL refuses several commands there).
     await c.query("begin read only");
     try {
-      const r = await c.query({ text: query, rowMode: "array" });
+      const r = await c.query({ text: query, rowMode: "array", queryMode: "extended" });
       const first = (r.rows[0] as unknown[] | undefined)?.[0];
       return { rows: r.rowCount ?? r.rows.length, value: first ?? null };
     } finally {

@@ -133,6 +133,38 @@ describe("postgres-backup and postgres-restore against a real PostgreSQL 15", ()
   });
 });
 
+describe("the restore's verification query is exactly one read-only statement", () => {
+  const tables = async () => (await sql<{ t: string }>("select tablename as t from pg_tables where schemaname = 'public' order by 1")).map((r) => r.t);
+
+  it.each([
+    ["select 1; commit; create table pwned_a ()", "pwned_a"],
+    ["select 1;\ncommit;\ncreate table pwned_b ()", "pwned_b"],
+    ["commit; create table pwned_c ()", "pwned_c"],
+    ["rollback; create table pwned_d ()", "pwned_d"],
+    ["end; insert into items (name) values ('pwned_e')", "pwned_e"],
+    ["select 1; commit; set transaction read write; create table pwned_f ()", "pwned_f"],
+  ])("%j is refused and writes nothing", async (verifyQuery, mark) => {
+    const backupDir = path.join(dir, `escape-${mark}`);
+    expect((await postgresBackupExecutor.execute(ZPostgresBackupParams.parse({ url, backupDir, backupId: "e1" }), stepContext(env).ctx)).ok).toBe(true);
+    const r = await postgresRestoreExecutor.execute(ZPostgresRestoreParams.parse({ url, backupDir, backupId: "e1", verifyQuery }), stepContext(env).ctx);
+    expect(r.ok).toBe(false);
+    expect(await tables()).toEqual(["items"]);
+    expect(await itemNames()).not.toContain(mark);
+    expect(r.error).toBe("restored, but the verification query failed: cannot insert multiple commands into a prepared statement");
+  });
+
+  it("a single statement that writes is refused by the read-only transaction; one statement with a trailing semicolon runs", async () => {
+    const backupDir = path.join(dir, "escape-single");
+    expect((await postgresBackupExecutor.execute(ZPostgresBackupParams.parse({ url, backupDir, backupId: "s1" }), stepContext(env).ctx)).ok).toBe(true);
+    const before = await itemNames();
+    const write = await postgresRestoreExecutor.execute(ZPostgresRestoreParams.parse({ url, backupDir, backupId: "s1", verifyQuery: "insert into items (name) values ('pwned_g') returning 1" }), stepContext(env).ctx);
+    expect(write.error).toBe("restored, but the verification query failed: cannot execute INSERT in a read-only transaction");
+    expect(await itemNames()).toEqual(before);
+    const ok = await postgresRestoreExecutor.execute(ZPostgresRestoreParams.parse({ url, backupDir, backupId: "s1", verifyQuery: "select count(*) from items;", verifyExpect: before.length }), stepContext(env).ctx);
+    expect(ok.ok, ok.error).toBe(true);
+  });
+});
+
 describe("version mismatch against the embedded PostgreSQL 18", () => {
   it("plan says pg_dump 15 cannot dump PostgreSQL 18, and the backup fails before writing anything", async () => {
     const pg18 = inject("pgAdminUrl");

@@ -24,7 +24,7 @@ export type RequestCardData = {
   state: RollbackState;
   startError: string | null;
   runId: string | null;
-  requestedById: string;
+  requestedById: string | null;
   reason: string;
   gate: string;
   approverRoles: string[];

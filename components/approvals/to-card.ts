@@ -1,5 +1,6 @@
 import type { RequestView } from "@/lib/approvals/queries";
 import { rollbackState } from "@/lib/approvals/rollback-state";
+import { AUTOMATION_LABEL } from "@/lib/auth/actor";
 import type { RequestCardData } from "./request-card";
 
 /** scopeLabels: the active policy's scope labels, so people read "Application rollback", not an id. */
@@ -27,7 +28,7 @@ export function toCard(r: RequestView, scopeLabels: Record<string, string> = {})
     escalationLevel: r.escalationLevel,
     breakGlassReason: r.breakGlassReason,
     createdAt: r.createdAt.toISOString(),
-    requestedBy: r.requestedBy.name,
+    requestedBy: r.requestedBy?.name ?? AUTOMATION_LABEL,
     requesterRole: r.requesterRole,
     incident: { key: r.incident.key, title: r.incident.title },
     votes: r.votes.map((v) => ({ id: v.id, approve: v.approve, comment: v.comment, role: v.role, user: v.user.name, createdAt: v.createdAt.toISOString() })),

@@ -1,5 +1,5 @@
 import { db } from "../db/client.ts";
-import { SYSTEM, type Ctx } from "../auth/actor.ts";
+import { AUTOMATION_LABEL, SYSTEM, type Ctx } from "../auth/actor.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { escalationPath } from "../contacts/escalation-path.ts";
 import { approvalEvent } from "./request-rollback.ts";
@@ -55,7 +55,7 @@ export async function sweepApprovals(now = new Date()): Promise<{ expired: numbe
         tx,
         {
           incident: r.incident, severity: r.severity, approverRoles: roles,
-          request: { scope: r.scope ?? "not assessed", target: r.target, reason: r.reason, requestedBy: r.requestedBy.name, createdAt: r.createdAt, quorum: r.quorum },
+          request: { scope: r.scope ?? "not assessed", target: r.target, reason: r.reason, requestedBy: r.requestedBy?.name ?? AUTOMATION_LABEL, createdAt: r.createdAt, quorum: r.quorum },
           step: { role: step?.role ?? `level ${level}`, level, of: path.length },
         },
         path.slice(r.escalationLevel + 1, level + 1),

@@ -5,7 +5,9 @@ export type Actor =
   | { type: "user"; id: string; email: string; name: string; role: RoleName }
   | { type: "system"; label: string }
   | { type: "webhook"; id: string; label: string }
-  | { type: "token"; id: string; label: string; role: RoleName };
+  | { type: "token"; id: string; label: string; role: RoleName }
+  /** Rollcall acting on an alert (lib/alerts): only what AUTOMATION_ACTIONS allows; id is the alert group. */
+  | { type: "automation"; id: string; label: string };
 
 export type Ctx = { actor: Actor; ip?: string | null };
 
@@ -20,6 +22,7 @@ export function actorFields(actor: Actor) {
       return { actorType: "user", actorId: actor.id, actorLabel: actor.name || actor.email };
     case "token":
     case "webhook":
+    case "automation":
       return { actorType: actor.type, actorId: actor.id, actorLabel: actor.label };
     case "system":
       return { actorType: "system", actorId: null, actorLabel: actor.label };
@@ -27,6 +30,9 @@ export function actorFields(actor: Actor) {
 }
 
 export const SYSTEM: Actor = { type: "system", label: "Rollcall" };
+
+/** How a rollback record requested by automation names its requester (it has no user). */
+export const AUTOMATION_LABEL = "Rollcall automation";
 
 export function actorLabel(actor: Actor): string {
   return actorFields(actor).actorLabel;

@@ -67,6 +67,9 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
   admin: [...ACTIONS],
 };
 
+/** What Rollcall's automation may do when an alert's decision says act (lib/alerts). Nothing else. */
+export const AUTOMATION_ACTIONS: readonly Action[] = ["incident.declare", "incident.note", "rollback.request", "run.start"];
+
 export const ROLE_LABELS: Record<RoleName, string> = {
   viewer: "Stakeholder (viewer)",
   oncall: "On-call engineer",

@@ -77,6 +77,45 @@ export const ZRule = z
   .strict();
 export type Rule = z.infer<typeof ZRule>;
 
+export const ALERTS_DEFAULTS = {
+  shadow: false,
+  flapWindowMinutes: 30,
+  staleMinutes: 15,
+  whenNotAutomatic: "declare" as const,
+  circuitBreaker: { maxRollbacks: 1, windowMinutes: 60 },
+};
+
+/** What Rollcall does with alerts (lib/alerts): the guards around automatic rollback. */
+export const ZAlertsPolicy = z
+  .object({
+    shadow: z
+      .boolean()
+      .default(ALERTS_DEFAULTS.shadow)
+      .describe("true: record what automation would have done (declare, roll back) without doing it"),
+    flapWindowMinutes: z
+      .number()
+      .min(0)
+      .default(ALERTS_DEFAULTS.flapWindowMinutes)
+      .describe("a group that fires again within this many minutes of resolving is reopened, not a new incident"),
+    staleMinutes: minutes
+      .default(ALERTS_DEFAULTS.staleMinutes)
+      .describe("readings older than this (alert not re-sent) make a decision inconclusive"),
+    whenNotAutomatic: z
+      .enum(["declare", "propose"])
+      .default(ALERTS_DEFAULTS.whenNotAutomatic)
+      .describe("policy says roll back but autoRollback is no: declare the incident, or only propose it to on-call"),
+    circuitBreaker: z
+      .object({
+        maxRollbacks: z.number().int().min(0).default(ALERTS_DEFAULTS.circuitBreaker.maxRollbacks),
+        windowMinutes: minutes.default(ALERTS_DEFAULTS.circuitBreaker.windowMinutes),
+      })
+      .strict()
+      .default(ALERTS_DEFAULTS.circuitBreaker)
+      .describe("at most maxRollbacks automatic rollbacks per service per window; then a person decides"),
+  })
+  .strict();
+export type AlertsPolicy = z.infer<typeof ZAlertsPolicy>;
+
 export const ZPolicy = z
   .object({
     name: z.string().min(1),
@@ -135,6 +174,7 @@ export const ZPolicy = z
       )
       .default([]),
     rules: z.array(ZRule).min(1),
+    alerts: ZAlertsPolicy.default(ALERTS_DEFAULTS),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -140,20 +140,27 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedHand
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: (m: unknown) => log(String(m).trimEnd()),
+    onLog: (m: unknown) => {
+      const text = String(m);
+      if (capturing) said += text;
+      log(text.trimEnd());
+    },
     onError: (m: unknown) => log(`[error] ${String(m).trimEnd()}`),
   });
+  // What the postmaster prints while it starts: when it exits instead, its own words say why.
+  let said = "";
+  let capturing = false;
 
   const initialised = existsSync(path.join(dataDir, "PG_VERSION"));
   if (!initialised) await pg.initialise();
   recoverStalePostmaster(dataDir, log);
+  capturing = true;
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(
-      `embedded PostgreSQL did not start in ${dataDir} on port ${port}` +
-        (err instanceof Error ? `: ${err.message}` : " (is the port in use?)"),
-    );
+    throw new EmbeddedStartError(dataDir, port, said, err);
+  } finally {
+    capturing = false;
   }
 
   const url = (database = opts.database ?? "postgres") =>
@@ -174,6 +181,47 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedHand
       await pg.stop();
     },
   };
+}
+
+// Lines worth showing from a failed start: errors with their detail and hint, and the LOG lines that
+// explain them (a config syntax error, a failed bind); not the start-up banner or "shut down".
+const SHOWN_SEVERITY = /^(FATAL|PANIC|ERROR|WARNING|DETAIL|HINT)$/;
+const EXPLAINING_LOG = /could not|syntax error|invalid|permission denied|already (in use|exists)|no such file|not found|incorrect|wrong/i;
+
+/** PostgreSQL's own reason for a failed start, from its stderr: "SEVERITY: message" per line. */
+export function postgresReason(stderr: string): string[] {
+  const lines: string[] = [];
+  for (const raw of stderr.split("\n")) {
+    // "2026-11-29 19:19:05.227 GMT [9400] FATAL:  message"; the prefix is log_line_prefix's default.
+    const m = /^(?:.*?\[\d+\]\s+)?([A-Z]+):\s+(.*)$/.exec(raw.trim());
+    if (!m) continue;
+    const [, severity = "", message = ""] = m;
+    if (SHOWN_SEVERITY.test(severity) || (severity === "LOG" && EXPLAINING_LOG.test(message))) lines.push(`${severity}: ${message}`);
+  }
+  return lines;
+}
+
+/** The embedded PostgreSQL exited while starting; the message says why in PostgreSQL's words. */
+export class EmbeddedStartError extends Error {
+  readonly portInUse: boolean;
+  readonly postgresSaid: string[];
+
+  constructor(dataDir: string, port: number, stderr: string, cause: unknown) {
+    const said = postgresReason(stderr);
+    // A bind failure, or another postmaster's socket lock for the same port number.
+    const portInUse = said.some((l) => /Address already in use|lock file ".*\.s\.PGSQL\.\d+\.lock" already exists/.test(l));
+    const detail = cause instanceof Error ? cause.message : "";
+    const summary = portInUse ? `: port ${port} is already in use` : "";
+    const body = said.length
+      ? `; PostgreSQL said:\n  ${said.join("\n  ")}`
+      : detail
+        ? `: ${detail}`
+        : " (PostgreSQL exited without a message; its log lines above may say more)";
+    super(`embedded PostgreSQL did not start in ${dataDir} on port ${port}${summary}${body}`, { cause });
+    this.name = "EmbeddedStartError";
+    this.portInUse = portInUse;
+    this.postgresSaid = said;
+  }
 }
 
 export async function ensureDatabase(adminUrl: string, name: string) {

@@ -2,7 +2,7 @@ import path from "node:path";
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import pg from "pg";
 import { env, setEnv } from "../env.ts";
-import { startEmbeddedPostgres, type EmbeddedHandle } from "../db/embedded.ts";
+import { EmbeddedStartError, startEmbeddedPostgres, type EmbeddedHandle } from "../db/embedded.ts";
 
 export type ResolvedDatabase = { url: string; embedded: EmbeddedHandle | null };
 
@@ -12,16 +12,25 @@ export async function resolveDatabase(log: (l: string) => void): Promise<Resolve
   if (e.DATABASE_URL) return { url: e.DATABASE_URL, embedded: null };
   const dataDir = path.resolve(e.DATA_DIR, "postgres");
   claimDataDir(path.resolve(e.DATA_DIR));
+  // A failed start reports PostgreSQL's reason in its error; afterwards, its FATAL lines go to the log.
+  let started = false;
   const embedded = await startEmbeddedPostgres({
     dataDir,
     port: e.EMBEDDED_PG_PORT,
     database: "rollcall",
     log: (chunk) => {
+      if (!started) return;
       for (const l of chunk.split("\n")) {
         if (/FATAL|PANIC/.test(l) && !/administrator command/.test(l)) log(`[postgres] ${l}`);
       }
     },
+  }).catch((err: unknown) => {
+    if (err instanceof EmbeddedStartError && err.portInUse) {
+      err.message += "\n(set EMBEDDED_PG_PORT to a free port, or stop whatever listens on it)";
+    }
+    throw err;
   });
+  started = true;
   const url = embedded.url("rollcall");
   setEnv("DATABASE_URL", url);
   setEnv("ROLLCALL_EMBEDDED", "1");

@@ -4,9 +4,10 @@ import { AppError } from "../errors";
 import { CHANNEL_KINDS, channelFor, type ChannelKind } from "./channels";
 import { decrypt, encrypt } from "./crypto";
 import { inTransaction } from "./tx";
+import { singleLine } from "../validation/text";
 
 export const ZCreateChannel = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: singleLine().trim().min(1).max(100),
   kind: z.enum(CHANNEL_KINDS as [ChannelKind, ...ChannelKind[]]),
   config: z.unknown(),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "../validation/text.ts";
 import { DEFAULT_TEMPLATES } from "../../templates/default-templates.ts";
 import { db, type Tx } from "../db/client.ts";
 import { SYSTEM, type Ctx } from "../auth/actor.ts";
@@ -102,9 +103,9 @@ export async function incidentDrafts(key: string): Promise<DraftView[]> {
 }
 
 export const ZSendDraft = z.object({
-  key: z.string().max(40),
+  key: singleLine().max(40),
   messageId: z.uuid("That draft does not exist."),
-  subject: z.string().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
+  subject: singleLine().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
   body: ZMessageBody,
   channelIds: z.array(z.uuid()).min(1, "Choose at least one channel."),
 });
@@ -138,7 +139,7 @@ export async function sendDraft({ ctx, input }: { ctx: Ctx; input: unknown }) {
   publishDraft(m.key);
 }
 
-export const ZDiscardDraft = z.object({ key: z.string().max(40), messageId: z.uuid("That draft does not exist.") });
+export const ZDiscardDraft = z.object({ key: singleLine().max(40), messageId: z.uuid("That draft does not exist.") });
 
 /** Drop a draft nobody will send; it stays in the database, marked discarded, for the record. */
 export async function discardDraft({ ctx, input }: { ctx: Ctx; input: unknown }) {

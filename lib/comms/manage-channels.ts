@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "../validation/text.ts";
 import { db, type Tx } from "../db/client.ts";
 import { actorLabel, type Ctx } from "../auth/actor.ts";
 import { assertCan } from "../auth/guard.ts";
@@ -28,15 +29,15 @@ export const ZTestChannel = z.object({ channelId: ZChannelId });
 
 export const ZUpdateChannel = z.object({
   channelId: ZChannelId,
-  name: z.string().trim().min(2, "Name the channel.").max(80, "Names are limited to 80 characters."),
+  name: singleLine().trim().min(2, "Name the channel.").max(80, "Names are limited to 80 characters."),
   // Only to refuse a change of kind with a clear message: the kind is never updated.
-  kind: z.string().optional(),
-  webhookUrl: z.string().trim().max(2000).default(""),
-  smtpUrl: z.string().trim().max(2000).default(""),
-  from: z.string().trim().max(300).default(""),
-  to: z.string().trim().max(2000).default(""),
-  url: z.string().trim().max(2000).default(""),
-  secret: z.string().max(500).default(""),
+  kind: singleLine().optional(),
+  webhookUrl: singleLine().trim().max(2000).default(""),
+  smtpUrl: singleLine().trim().max(2000).default(""),
+  from: singleLine().trim().max(300).default(""),
+  to: singleLine().trim().max(2000).default(""),
+  url: singleLine().trim().max(2000).default(""),
+  secret: singleLine().max(500).default(""),
 });
 export type UpdateChannel = z.infer<typeof ZUpdateChannel>;
 
@@ -47,7 +48,7 @@ export const ZSetChannelActive = z.object({
 
 export const ZDeleteChannel = z.object({
   channelId: ZChannelId,
-  confirmName: z.string().trim().max(200).default(""),
+  confirmName: singleLine().trim().max(200).default(""),
 });
 
 const channelSelect = { id: true, name: true, kind: true, active: true, configEncrypted: true } as const;

@@ -7,16 +7,14 @@ import { appendAudit } from "../audit/index.ts";
 import { AppError } from "../errors.ts";
 import { saveTemplate } from "./template-store.ts";
 import { AUDIENCES, type Audience } from "./templates.ts";
+import { multiLine, singleLine } from "../validation/text.ts";
 
 export const ZSaveTemplateVersion = z.object({
-  name: z.string().trim().min(1, "Name the template.").max(80, "At most 80 characters.").regex(/^[a-z0-9-]+$/, "Use lowercase letters, digits and dashes."),
+  name: singleLine().trim().min(1, "Name the template.").max(80, "At most 80 characters.").regex(/^[a-z0-9-]+$/, "Use lowercase letters, digits and dashes."),
   audience: z.enum(AUDIENCES as [Audience, ...Audience[]], "Choose an audience."),
-  subject: z.string().trim().min(1, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
-  // Browsers submit a textarea's line breaks as CRLF; templates keep plain LF.
-  body: z
-    .string()
-    .transform((s) => s.replace(/\r\n?/g, "\n"))
-    .pipe(z.string().min(1, "Write the message.").max(20_000, "Templates are limited to 20,000 characters.")),
+  subject: singleLine().trim().min(1, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
+  // Browsers submit a textarea's line breaks as CRLF; templates keep plain LF (multiLine does that).
+  body: multiLine().min(1, "Write the message.").max(20_000, "Templates are limited to 20,000 characters."),
   // The version the editor was showing (0: never saved). A newer one means someone else saved meanwhile.
   baseVersion: z.coerce.number().int().min(0).default(0),
   // "1" when the admin is creating a template: its name must be new.
@@ -25,7 +23,7 @@ export const ZSaveTemplateVersion = z.object({
 export type SaveTemplateVersion = z.infer<typeof ZSaveTemplateVersion>;
 
 export const ZRestoreTemplateVersion = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: singleLine().trim().min(1).max(80),
   // 0 restores the built-in seed text.
   version: z.coerce.number().int().min(0),
 });

@@ -15,21 +15,22 @@ import { AUDIENCES } from "./templates.ts";
 import { createChannel } from "./channel-store.ts";
 import { commsKey } from "./key.ts";
 import { placeholderMessage } from "./placeholders.ts";
+import { multiLine, singleLine } from "../validation/text.ts";
 
-// Browsers submit a text area's line breaks as CRLF; channels' limits count what we send (LF).
-export const ZMessageBody = z.string().trim().min(10, "Write the message (at least 10 characters).").max(100_000).transform((s) => s.replace(/\r\n?/g, "\n"));
+// Browsers submit a text area's line breaks as CRLF; channels' limits count what we send (LF, as multiLine stores it).
+export const ZMessageBody = multiLine().trim().min(10, "Write the message (at least 10 characters).").max(100_000);
 
 export const ZSendMessage = z
   .object({
-    key: z.string().max(40),
-    templateName: z.string().max(100).default(""),
+    key: singleLine().max(40),
+    templateName: singleLine().max(100).default(""),
     audience: z.enum(AUDIENCES as ["internal", "stakeholders", "customers"], "Choose an audience."),
-    subject: z.string().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
+    subject: singleLine().trim().min(3, "Write a subject.").max(300, "Subjects are limited to 300 characters."),
     body: ZMessageBody,
     channelIds: z.array(z.uuid()).default([]),
     // The status page as a channel: the body becomes a public update under a public title.
     statusPage: z.enum(["on", "off"]).default("off").transform((v) => v === "on"),
-    publicTitle: z.string().trim().max(120, "Public titles are limited to 120 characters.").default(""),
+    publicTitle: singleLine().trim().max(120, "Public titles are limited to 120 characters.").default(""),
     publicStatus: z.enum(PUBLIC_STATUSES, "Choose a public status.").default("investigating"),
   })
   .superRefine((m, ctx) => {
@@ -124,14 +125,14 @@ export async function deliverDue(now = new Date()): Promise<DeliveryOutcome[]> {
 }
 
 export const ZAddChannel = z.object({
-  name: z.string().trim().min(2, "Name the channel.").max(80),
+  name: singleLine().trim().min(2, "Name the channel.").max(80),
   kind: z.enum(["slack", "teams", "email", "webhook"], "Choose a kind."),
-  webhookUrl: z.string().trim().max(2000).default(""),
-  smtpUrl: z.string().trim().max(2000).default(""),
-  from: z.string().trim().max(300).default(""),
-  to: z.string().trim().max(2000).default(""),
-  url: z.string().trim().max(2000).default(""),
-  secret: z.string().max(500).default(""),
+  webhookUrl: singleLine().trim().max(2000).default(""),
+  smtpUrl: singleLine().trim().max(2000).default(""),
+  from: singleLine().trim().max(300).default(""),
+  to: singleLine().trim().max(2000).default(""),
+  url: singleLine().trim().max(2000).default(""),
+  secret: singleLine().max(500).default(""),
 });
 
 /** Admins add channels; the config (with its secrets) is stored encrypted, never shown again. */

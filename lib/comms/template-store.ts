@@ -3,13 +3,14 @@ import { DEFAULT_TEMPLATES } from "../../templates/default-templates";
 import type { Db, Tx } from "../db/client";
 import { AppError } from "../errors";
 import { inTransaction } from "./tx";
+import { multiLine, singleLine } from "../validation/text";
 import { AUDIENCES, checkTemplateFields, type Audience, type Template } from "./templates";
 
 export const ZSaveTemplate = z.object({
-  name: z.string().trim().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and dashes").max(80),
+  name: singleLine().trim().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and dashes").max(80),
   audience: z.enum(AUDIENCES as [Audience, ...Audience[]]),
-  subject: z.string().trim().min(1).max(300),
-  body: z.string().min(1).max(20_000),
+  subject: singleLine().trim().min(1).max(300),
+  body: multiLine().min(1).max(20_000),
 });
 export type SaveTemplate = z.infer<typeof ZSaveTemplate>;
 

@@ -1,23 +1,22 @@
 import { z } from "zod";
 import { POLICY_ROLES } from "../policy/schema.ts";
+import { singleLine } from "../validation/text.ts";
 
-const optionalEmail = z
-  .string()
+const optionalEmail = singleLine()
   .trim()
   .max(200)
   .refine((s) => s === "" || z.email().safeParse(s).success, "Enter a valid email address, or leave it empty.");
 
 export const ZContactFields = z.object({
-  name: z.string().trim().min(2, "Name the contact (at least 2 characters).").max(100, "Names are limited to 100 characters."),
-  title: z.string().trim().min(2, "Give their role or title, for example DevOps Lead.").max(100, "Titles are limited to 100 characters."),
+  name: singleLine().trim().min(2, "Name the contact (at least 2 characters).").max(100, "Names are limited to 100 characters."),
+  title: singleLine().trim().min(2, "Give their role or title, for example DevOps Lead.").max(100, "Titles are limited to 100 characters."),
   email: optionalEmail.default(""),
-  phone: z
-    .string()
+  phone: singleLine()
     .trim()
     .max(40, "Phone numbers are limited to 40 characters.")
     .regex(/^[+0-9 ()\-.x]*$/, "Use digits, spaces, + - ( ) . and x only.")
     .default(""),
-  note: z.string().trim().max(300, "Notes are limited to 300 characters.").default(""),
+  note: singleLine().trim().max(300, "Notes are limited to 300 characters.").default(""),
   userId: z.union([z.literal(""), z.uuid("Choose a Rollcall user from the list.")]).default(""),
   channelIds: z.array(z.uuid("Choose channels from the list.")).max(20).default([]),
 });
@@ -38,7 +37,7 @@ export const ZEscalationStep = z.object({
     .int("Whole minutes only.")
     .min(0, "Minutes cannot be negative.")
     .max(10_080, "At most a week (10080 minutes)."),
-  role: z.string().trim().min(2, "Name the step, for example DevOps lead.").max(80, "Step names are limited to 80 characters."),
+  role: singleLine().trim().min(2, "Name the step, for example DevOps lead.").max(80, "Step names are limited to 80 characters."),
   /** The Rollcall role that may also decide once a request escalates to this step (as in the policy). */
   approverRole: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(POLICY_ROLES, "Choose a role from the list.").optional()),
   contactIds: z.array(z.uuid("Choose contacts from the list.")).max(20, "At most 20 contacts per step.").default([]),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "../validation/text.ts";
 
 export const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW"] as const;
 export type SeverityName = (typeof SEVERITIES)[number];
@@ -29,21 +30,17 @@ export const TRANSITIONS: Record<StatusName, StatusName[]> = {
 
 export const LIMITS = { title: 140, summary: 4000, trigger: 200, dataLoss: 500, note: 4000, search: 100 };
 
-const text = (max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${label} is limited to ${max} characters.`);
+const text = (max: number, label: string) => singleLine().trim().max(max, `${label} is limited to ${max} characters.`);
+const lines = (max: number, label: string) => multiLine().trim().max(max, `${label} is limited to ${max} characters.`);
 
 export const ZCreateIncident = z.object({
   title: text(LIMITS.title, "Title").min(3, "Title needs at least 3 characters."),
-  summary: text(LIMITS.summary, "Summary").default(""),
+  summary: lines(LIMITS.summary, "Summary").default(""),
   trigger: text(LIMITS.trigger, "Trigger").min(3, "Say what triggered it (at least 3 characters)."),
   severity: z.enum(SEVERITIES, "Choose a severity."),
   serviceIds: z.array(z.uuid("Unknown service.")).min(1, "Choose at least one affected service.").max(20),
   // What the decision matrix needs: a trigger from the policy, share of users, time to fix.
-  triggerId: z
-    .string()
+  triggerId: singleLine()
     .max(60)
     .optional()
     .transform((v) => (v ? v : undefined)),
@@ -55,7 +52,7 @@ export const ZCreateIncident = z.object({
     .union([z.literal(""), z.coerce.number("Time to fix must be a number of minutes.").int("Time to fix is whole minutes.").min(0).max(100_000)])
     .optional()
     .transform((v) => (v === "" || v === undefined ? undefined : v)),
-  severityReason: text(500, "Reason").default(""),
+  severityReason: lines(500, "Reason").default(""),
   // When the problem was first noticed, if earlier than the declaration (time to detect).
   detectedAt: z
     .union([z.literal(""), z.coerce.date("Enter a valid date and time.")])
@@ -65,10 +62,10 @@ export const ZCreateIncident = z.object({
 export type CreateIncident = z.infer<typeof ZCreateIncident>;
 
 export const ZChangeStatus = z.object({
-  key: z.string().max(40),
+  key: singleLine().max(40),
   status: z.enum(STATUSES, "Choose a status."),
   version: z.coerce.number().int().min(0),
-  note: text(LIMITS.note, "Note").default(""),
+  note: lines(LIMITS.note, "Note").default(""),
 });
 export type ChangeStatus = z.infer<typeof ZChangeStatus>;
 
@@ -78,19 +75,19 @@ const optionalInt = (label: string, max: number) =>
     .transform((v) => (v === "" ? null : v));
 
 export const ZUpdateImpact = z.object({
-  key: z.string().max(40),
+  key: singleLine().max(40),
   version: z.coerce.number().int().min(0),
   usersAffected: optionalInt("Users affected", 10_000_000_000),
   revenueImpact: z
     .union([z.literal(""), z.coerce.number("Revenue impact must be a number.").min(0, "Revenue impact cannot be negative.").max(1e12, "Revenue impact is at most 1,000,000,000,000.")])
     .transform((v) => (v === "" ? null : BigInt(Math.round(v * 100)))),
-  dataLoss: text(LIMITS.dataLoss, "Data loss").transform((v) => (v === "" ? null : v)),
+  dataLoss: lines(LIMITS.dataLoss, "Data loss").transform((v) => (v === "" ? null : v)),
 });
 export type UpdateImpact = z.infer<typeof ZUpdateImpact>;
 
 export const ZAddNote = z.object({
-  key: z.string().max(40),
-  note: text(LIMITS.note, "Note").min(1, "Write something first."),
+  key: singleLine().max(40),
+  note: lines(LIMITS.note, "Note").min(1, "Write something first."),
 });
 export type AddNote = z.infer<typeof ZAddNote>;
 
@@ -98,8 +95,8 @@ export const ZIncidentFilters = z.object({
   status: z.enum([...STATUSES, "active"]).optional().catch(undefined),
   severity: z.enum(SEVERITIES).optional().catch(undefined),
   service: z.uuid().optional().catch(undefined),
-  q: z.string().trim().max(LIMITS.search).optional().catch(undefined),
-  cursor: z.string().max(200).optional().catch(undefined),
+  q: singleLine().trim().max(LIMITS.search).optional().catch(undefined),
+  cursor: singleLine().max(200).optional().catch(undefined),
   limit: z.coerce.number().int().min(1).max(100).default(25).catch(25),
 });
 export type IncidentFilters = z.infer<typeof ZIncidentFilters>;

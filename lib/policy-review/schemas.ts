@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { singleLine } from "../validation/text.ts";
 
 /** The Setting that records the last policy review. */
 export const POLICY_REVIEWED_KEY = "policy.reviewed";
 
 export const ZReviewPolicy = z.object({
-  version: z.string("Say which policy version you reviewed.").trim().min(1, "Say which policy version you reviewed.").max(200),
+  version: singleLine("Say which policy version you reviewed.").trim().min(1, "Say which policy version you reviewed.").max(200),
 });
 export type ReviewPolicy = z.infer<typeof ZReviewPolicy>;
 

@@ -3,13 +3,14 @@ import { parseAllDocuments } from "yaml";
 import { contentVersion, parseYamlWith, type SourceError } from "../yaml/source.ts";
 import { fromBackstage, isBackstageDocument, type CatalogEntry, type Skipped } from "./backstage.ts";
 import { ZServiceFields } from "./schemas.ts";
+import { singleLine } from "../validation/text.ts";
 
 // A services file: Rollcall's own format (`services:`, schema in catalog/services.schema.json) or
 // a Backstage catalog-info.yaml with one or more documents. Pure: text in, services or errors out.
 
 export const ZServicesFile = z
   .strictObject({
-    $schema: z.string().optional(),
+    $schema: singleLine().optional(),
     services: z.array(ZServiceFields).max(1000, "At most 1,000 services in one file."),
   })
   .superRefine((f, ctx) => {

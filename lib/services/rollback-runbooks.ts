@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkParamValue, type ParameterDef } from "../runbooks/params.ts";
+import { singleLine } from "../validation/text.ts";
 
 // The one schema of Service.runbooks (a JSON column): the runbooks that roll a service back, in
 // order of preference, each with default parameter values per environment. Parsed only here.
@@ -7,15 +8,15 @@ import { checkParamValue, type ParameterDef } from "../runbooks/params.ts";
 export const RUNBOOK_NAME = /^[a-z0-9][a-z0-9-]*$/;
 export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
-const ZParamValue = z.union([z.string().max(4096), z.number(), z.boolean()]);
+const ZParamValue = z.union([singleLine().max(4096), z.number(), z.boolean()]);
 
 export const ZServiceRunbook = z.strictObject({
-  runbook: z.string().regex(RUNBOOK_NAME, "Runbook names use lower-case letters, digits and -."),
+  runbook: singleLine().regex(RUNBOOK_NAME, "Runbook names use lower-case letters, digits and -."),
   /** { production: { version: "v1" }, staging: { ... } } */
   defaults: z
     .record(
-      z.string().regex(ENVIRONMENT_NAME, "Environment names use lower-case letters, digits, _ and -."),
-      z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Parameter names use letters, digits and _."), ZParamValue),
+      singleLine().regex(ENVIRONMENT_NAME, "Environment names use lower-case letters, digits, _ and -."),
+      z.record(singleLine().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Parameter names use letters, digits and _."), ZParamValue),
     )
     .default({}),
 });

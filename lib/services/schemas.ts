@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ENVIRONMENT_NAME, ZServiceRunbooks } from "./rollback-runbooks.ts";
+import { multiLine, singleLine } from "../validation/text.ts";
 
 // Service catalogue: one field schema shared by the UI verbs and SERVICES_FILE, so a service
 // declared in a file is held to exactly the rules of one typed into the form.
@@ -7,8 +8,7 @@ import { ENVIRONMENT_NAME, ZServiceRunbooks } from "./rollback-runbooks.ts";
 export const SERVICE_TIERS = ["Critical", "High", "Medium", "Low"] as const;
 
 const optionalText = (max: number, what: string) =>
-  z
-    .string()
+  singleLine()
     .trim()
     .max(max, `${what} is limited to ${max} characters.`)
     .nullish()
@@ -22,16 +22,16 @@ const minutes = (what: "RTO" | "RPO", min: number) =>
     .max(10_080, `${what} is at most 10,080 minutes (a week).`);
 
 export const ZServiceFields = z.strictObject({
-  name: z.string().trim().min(2, "Name the service (at least 2 characters).").max(100, "Names are limited to 100 characters."),
-  description: z.string().trim().max(2000, "Descriptions are limited to 2,000 characters.").default(""),
+  name: singleLine().trim().min(2, "Name the service (at least 2 characters).").max(100, "Names are limited to 100 characters."),
+  description: multiLine().trim().max(2000, "Descriptions are limited to 2,000 characters.").default(""),
   tier: z.enum(SERVICE_TIERS, "Choose a tier: Critical, High, Medium or Low."),
   rtoMinutes: minutes("RTO", 1).describe("recovery time objective: how long the service may be down"),
   rpoMinutes: minutes("RPO", 0).describe("recovery point objective: how much data (in minutes) it may lose"),
-  ownerTeam: z.string().trim().min(1, "Name the owning team.").max(100, "Team names are limited to 100 characters."),
+  ownerTeam: singleLine().trim().min(1, "Name the owning team.").max(100, "Team names are limited to 100 characters."),
   lifecycle: optionalText(40, "Lifecycle"),
   system: optionalText(100, "System"),
   environments: z
-    .array(z.string().trim().regex(ENVIRONMENT_NAME, "Environment names use lower-case letters, digits, _ and - (for example production, staging)."))
+    .array(singleLine().trim().regex(ENVIRONMENT_NAME, "Environment names use lower-case letters, digits, _ and - (for example production, staging)."))
     .min(1, "Name at least one environment (for example production).")
     .max(10, "At most 10 environments.")
     .refine((l) => new Set(l).size === l.length, "Each environment once.")
@@ -42,7 +42,7 @@ export const ZServiceFields = z.strictObject({
 });
 export type ServiceFields = z.infer<typeof ZServiceFields>;
 
-const version = z.string().trim().max(100, "Versions are limited to 100 characters.").nullish().transform((v) => (v ? v : null));
+const version = singleLine().trim().max(100, "Versions are limited to 100 characters.").nullish().transform((v) => (v ? v : null));
 export const ZServiceVersions = z.object({ currentVersion: version, lastKnownGoodVersion: version });
 
 export const ZCreateService = ZServiceFields.extend(ZServiceVersions.shape);
@@ -58,7 +58,7 @@ export const ZSetServiceVersions = ZServiceVersions.extend({ id: z.uuid() });
 export const ZArchiveService = z.object({ id: z.uuid(), archived: z.boolean() });
 
 export const ZImportCatalog = z.object({
-  text: z.string().min(1, "Paste a catalog-info.yaml or choose a file.").max(1_000_000, "The catalogue is limited to 1 MB."),
+  text: multiLine().min(1, "Paste a catalog-info.yaml or choose a file.").max(1_000_000, "The catalogue is limited to 1 MB."),
 });
 
 // ---- From a form (strings) to the shapes above.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "../validation/text.ts";
 import { placeholderMessage } from "../comms/placeholders.ts";
 
 export const SERVICE_STATES = ["operational", "degraded", "partial_outage", "major_outage", "maintenance"] as const;
@@ -16,10 +17,10 @@ export const STATE_LABELS: Record<(typeof SERVICE_STATES)[number], string> = {
 export const PUBLIC_UPDATE_LIMIT = 2000;
 
 export const ZPostPublicUpdate = z.object({
-  key: z.string().max(40),
-  publicTitle: z.string().trim().min(5, "Give the incident a public title (at least 5 characters).").max(120, "Public titles are limited to 120 characters."),
+  key: singleLine().max(40),
+  publicTitle: singleLine().trim().min(5, "Give the incident a public title (at least 5 characters).").max(120, "Public titles are limited to 120 characters."),
   status: z.enum(PUBLIC_STATUSES, "Choose a public status."),
-  body: z.string().trim().min(10, "Write the update for the public (at least 10 characters).").max(PUBLIC_UPDATE_LIMIT, "Public updates are limited to 2,000 characters."),
+  body: multiLine().trim().min(10, "Write the update for the public (at least 10 characters).").max(PUBLIC_UPDATE_LIMIT, "Public updates are limited to 2,000 characters."),
   showProgress: z.enum(["on", "off"]).default("off").transform((v) => v === "on"),
 }).superRefine((u, ctx) => {
   // Customers read it as written: "[eta]" or "{{ impact }}" never reaches the page.
@@ -31,7 +32,7 @@ export const ZPostPublicUpdate = z.object({
 export type PostPublicUpdate = z.infer<typeof ZPostPublicUpdate>;
 
 export const ZSetServiceState = z.object({
-  key: z.string().max(40).optional(),
+  key: singleLine().max(40).optional(),
   serviceId: z.uuid(),
   state: z.enum(SERVICE_STATES, "Choose a state."),
 });

@@ -1,14 +1,15 @@
 import { z } from "zod";
+import { singleLine } from "../validation/text.ts";
 import { ROLES } from "../auth/permissions.ts";
 
 // One password rule for every way a password is set (by an admin, or by an invited user).
-export const ZPassword = z.string().min(12, "Passwords need at least 12 characters.").max(200, "Passwords are limited to 200 characters.");
+export const ZPassword = singleLine().min(12, "Passwords need at least 12 characters.").max(200, "Passwords are limited to 200 characters.");
 
 const ZEmail = z
   .email("Enter a valid email address.")
   .max(254)
   .transform((v) => v.toLowerCase());
-const ZName = z.string().trim().min(1, "Enter a name.").max(100, "Names are limited to 100 characters.");
+const ZName = singleLine().trim().min(1, "Enter a name.").max(100, "Names are limited to 100 characters.");
 const ZRole = z.enum(ROLES, "Choose a role.");
 
 export const ZCreateUser = z.object({ email: ZEmail, name: ZName, role: ZRole, password: ZPassword });
@@ -23,9 +24,9 @@ export type InviteTarget = z.infer<typeof ZInviteTarget>;
 export const ZAcceptInvite = z
   .object({
     // 32 bytes in base64url are 43 characters; anything else cannot be one of ours.
-    token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid."),
+    token: singleLine().regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid."),
     password: ZPassword,
-    confirm: z.string(),
+    confirm: singleLine(),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ." });
 export type AcceptInvite = z.infer<typeof ZAcceptInvite>;

@@ -136,12 +136,12 @@ async function compatibilityChecks(p: PostgresRestoreParams, src: Source, env: R
 
 async function verify(url: string, query: string): Promise<{ rows: number; value: unknown }> {
   return withClient(url, async (c) => {
-    // Read-only, rolled back: the verification cannot itself change the restored data. The
-    // extended protocol runs exactly one statement, so a "commit;" in the text cannot end the
-    // read-only transaction and go on to write (PostgreSQL refuses several commands there).
+    // Read-only, rolled back: the verification cannot itself change the restored data. A named
+    // (prepared) statement goes through the extended protocol, which runs exactly one statement,
+    // so a "commit;" in the text cannot end the read-only transaction and go on to write.
     await c.query("begin read only");
     try {
-      const r = await c.query({ text: query, rowMode: "array", queryMode: "extended" });
+      const r = await c.query({ name: "rollcall_restore_verify", text: query, rowMode: "array" });
       const first = (r.rows[0] as unknown[] | undefined)?.[0];
       return { rows: r.rowCount ?? r.rows.length, value: first ?? null };
     } finally {

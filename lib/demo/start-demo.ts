@@ -5,6 +5,8 @@ import type { FlagStore } from "../executors/flags/store.ts";
 import { freePort } from "../db/embedded.ts";
 import { resetDemoState } from "./demo-service.ts";
 
+export const DEMO_TRAFFIC_PER_SECOND = 4;
+
 /**
  * Starts the quick start's demo service as its own process (v2 deployed: broken) and turns its
  * feature flag on, so the demo runbook has something real to roll back. Returns a stop function.
@@ -16,7 +18,8 @@ export async function startDemo(opts: { dataDir: string; root: string; flags: Fl
   const flag = instance === "drill" ? "new-checkout-drill" : "new-checkout";
   if (!existsSync(stateFile)) resetDemoState(stateFile);
   if (!(await opts.flags.get(flag))) await opts.flags.set(flag, true);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/demo-service.ts", String(port), stateFile], {
+  // A few synthetic checkouts a second give its /metrics an error rate for Prometheus to alert on.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/demo-service.ts", String(port), stateFile, String(DEMO_TRAFFIC_PER_SECOND)], {
     cwd: opts.root,
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -10,6 +10,7 @@ export const EXECUTOR_KINDS = [
   "postgres-restore",
   "feature-flag",
   "kubernetes",
+  "prometheus-query",
 ] as const;
 export type ExecutorKind = (typeof EXECUTOR_KINDS)[number];
 

@@ -7,6 +7,7 @@ import { manualExecutor } from "./manual.ts";
 import { notifyExecutor } from "./notify.ts";
 import { postgresBackupExecutor } from "./postgres-backup.ts";
 import { postgresRestoreExecutor } from "./postgres-restore.ts";
+import { prometheusQueryExecutor } from "./prometheus-query.ts";
 import { shellExecutor } from "./shell.ts";
 import type { Executor, FieldError } from "./types.ts";
 import { waitExecutor } from "./wait.ts";
@@ -22,6 +23,7 @@ const executors = {
   "postgres-restore": postgresRestoreExecutor,
   "feature-flag": featureFlagExecutor,
   kubernetes: kubernetesExecutor,
+  "prometheus-query": prometheusQueryExecutor,
 } satisfies Record<ExecutorKind, { kind: string }>;
 
 type Executors = typeof executors;

@@ -26,6 +26,7 @@ describe("runbook JSON Schema", () => {
       "postgres-restore",
       "feature-flag",
       "kubernetes",
+      "prometheus-query",
     ]);
   });
 });

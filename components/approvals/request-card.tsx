@@ -32,6 +32,8 @@ export type RequestCardData = {
   expiresAt: string | null;
   escalationLevel: number;
   breakGlassReason: string | null;
+  /** Why the policy does not offer this person break-glass on this request (shown instead of the form). */
+  breakGlassWhy?: string | null;
   createdAt: string;
   requestedBy: string;
   requesterRole: string;
@@ -223,6 +225,11 @@ export function RequestCard({ r, canDecide, canBreakGlass, canStart = false, can
       {canDecide && <DecideForm requestId={r.id} />}
       {r.state === "approved" && canStart && <StartForm requestId={r.id} />}
       {r.status === "pending" && canBreakGlass && <BreakGlassForm requestId={r.id} />}
+      {r.status === "pending" && !canBreakGlass && r.breakGlassWhy && (
+        <p data-testid="break-glass-why" className="rounded-md border border-slate-200 px-3 py-2 text-sm text-slate-700 dark:border-slate-800 dark:text-slate-300">
+          Break glass is not offered to you here. {r.breakGlassWhy}
+        </p>
+      )}
       {r.status === "pending" && canCancel && <CancelForm requestId={r.id} />}
     </article>
   );

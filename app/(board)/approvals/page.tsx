@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { canDecide, inbox } from "@/lib/approvals/queries";
+import { breakGlassOffer, canDecide, inbox } from "@/lib/approvals/queries";
 import { RequestCard } from "@/components/approvals/request-card";
 import { toCard } from "@/components/approvals/to-card";
 import { NotificationToggle } from "@/components/approvals/notification-toggle";
@@ -12,7 +12,6 @@ export const dynamic = "force-dynamic";
 export default async function ApprovalsPage() {
   const user = await requireUser();
   const { decide, mine, recent } = await inbox(user);
-  const breakGlass = can(user.role, "rollback.breakglass");
   const mayDecide = can(user.role, "rollback.decide");
   const mayRequest = can(user.role, "rollback.request");
   const labels = scopeLabels();
@@ -50,11 +49,15 @@ export default async function ApprovalsPage() {
         <section aria-labelledby="mine" className="space-y-3">
           <h2 id="mine" className="text-lg font-semibold">Your requests waiting for others</h2>
           <ul className="space-y-3">
-            {mine.map((r) => (
-              <li key={r.id}>
-                <RequestCard r={toCard(r, labels)} canDecide={false} canBreakGlass={breakGlass} showIncident />
-              </li>
-            ))}
+            {mine.map((r) => {
+              // The policy may withhold break-glass from the requester (by default it does): say why.
+              const offer = breakGlassOffer(user, r);
+              return (
+                <li key={r.id}>
+                  <RequestCard r={{ ...toCard(r, labels), breakGlassWhy: offer.why }} canDecide={false} canBreakGlass={offer.offered} showIncident />
+                </li>
+              );
+            })}
           </ul>
         </section>
       )}

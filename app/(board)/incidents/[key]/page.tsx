@@ -13,7 +13,7 @@ import { DecisionPanel } from "@/components/approvals/decision-panel";
 import { RequestRollbackForm } from "@/components/approvals/request-form";
 import { RequestCard } from "@/components/approvals/request-card";
 import { toCard } from "@/components/approvals/to-card";
-import { canDecide, requestsForIncident } from "@/lib/approvals/queries";
+import { breakGlassOffer, canDecide, requestsForIncident } from "@/lib/approvals/queries";
 import { policyState, scopeLabels } from "@/lib/decisions/policy-registry";
 import type { DecisionJson } from "@/lib/decisions/decide";
 import { pastDurationMinutes, runsForIncident } from "@/lib/runs/queries";
@@ -153,9 +153,9 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
               {cards.map((c, i) => (
                 <RequestCard
                   key={c.id}
-                  r={c}
+                  r={{ ...c, breakGlassWhy: breakGlassOffer(user, requests[i]!).why }}
                   canDecide={canDecide(user, requests[i]!)}
-                  canBreakGlass={can(role, "rollback.breakglass")}
+                  canBreakGlass={breakGlassOffer(user, requests[i]!).offered}
                   canStart={can(role, "run.start")}
                   canCancel={c.requestedById === user.id || role === "admin"}
                 />

@@ -13,3 +13,9 @@ export const APPROVALS_SWEEP_LOCK = 7_261_010;
 export const CONTACTS_LOCK = 7_261_020;
 /** Every write to the service catalogue: the UI's verbs and SERVICES_FILE take turns. */
 export const SERVICE_CATALOG_LOCK = 7_261_030;
+/** One alert group (two-key form: this id, hashtext of integration, group key and service label). */
+export const ALERT_GROUP_LOCK = 7_261_040;
+/** One service's alert decisions (two-key form: this id, hashtext of the service id): one incident, one rollback. */
+export const ALERT_SERVICE_LOCK = 7_261_041;
+/** Re-deciding waiting alert groups (try-lock: one instance sweeps at a time). */
+export const ALERTS_SWEEP_LOCK = 7_261_042;

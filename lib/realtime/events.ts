@@ -33,6 +33,12 @@ export type RunChanged = {
 /** A stakeholder update is due: sent to the incident's commander only. */
 export type UpdateDue = { incidentKey: string; title: string; severity: string; due: string };
 
+/** An alert group changed (received, decided, resolved) or the automation switch moved: /alerts re-reads. */
+export type AlertChanged = { groupId: string | null; status: string; outcome: string | null; incidentKey: string | null; at: string };
+
+/** Every alert of an incident resolved: told to its commander (the incident is not resolved for them). */
+export type AlertsResolved = { incidentKey: string; title: string; at: string };
+
 /** The only event of the public namespace: something on the status page changed. No details. */
 export type PublicStatusChanged = { at: string };
 
@@ -43,6 +49,8 @@ export type ServerToClientEvents = {
   "incident:changed": (e: IncidentChanged) => void;
   "service:changed": (e: { id: string; at: string }) => void;
   "update:due": (e: UpdateDue) => void;
+  "alert:changed": (e: AlertChanged) => void;
+  "alerts:resolved": (e: AlertsResolved) => void;
   "session:ended": (e: { reason: string }) => void;
 };
 

@@ -11,7 +11,7 @@ import { ensureFirstAdmin, seedDemo } from "./lib/setup/bootstrap.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./lib/setup/demo-data.ts";
 import { createSocketServer } from "./lib/realtime/socket-server.ts";
 import { socketOrigins } from "./lib/realtime/origin.ts";
-import { CLIENT_IP_HEADER } from "./lib/auth/options.ts";
+import { stampClientIp, trustedProxies } from "./lib/auth/client-ip.ts";
 import { policyState } from "./lib/decisions/policy-registry.ts";
 import { formatPolicyError } from "./lib/policy/load.ts";
 import { sweepApprovals } from "./lib/approvals/sweep.ts";
@@ -112,9 +112,10 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  const proxies = trustedProxies(e.TRUSTED_PROXIES);
   const httpServer = createServer((req, res) => {
     // The only trusted source of the client address; any value a client sent is replaced.
-    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    stampClientIp(req, proxies);
     void handle(req, res);
   });
   const allowedOrigins = socketOrigins(publicUrl, e.ALLOWED_ORIGINS);

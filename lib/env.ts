@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { trustedProxyErrors } from "./auth/client-ip.ts";
 
 // The only reader of process.env. Parsed lazily so build steps that import a module
 // do not need a full production environment.
@@ -25,6 +26,13 @@ const ZEnv = z.object({
     .optional()
     .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^https?$/, error: "must be comma-separated http(s) origins, like https://rollcall.example" }))),
+  // Reverse proxies whose X-Forwarded-For is believed for the client address (IPs and CIDR ranges).
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const message of trustedProxyErrors(v)) ctx.addIssue({ code: "custom", message });
+    }),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   DEMO: boolish,
@@ -39,6 +47,8 @@ const ZEnv = z.object({
   SERVICES_FILE: z.string().min(1).optional(),
   FLAG_STORE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   FLAG_STORE_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // The demo service's port on 127.0.0.1 (0: a free one), so a Prometheus can scrape it (prometheus/).
+  DEMO_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   COMMS_KEY: z.string().optional(),
   // Set by the launcher when it started the embedded PostgreSQL (quick start), not by people.
   ROLLCALL_EMBEDDED: boolish,

@@ -1,61 +1,12 @@
-import type { NextAuthOptions, User as NextAuthUser } from "next-auth";
+import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { z } from "zod";
 import { db } from "../db/client.ts";
 import { env } from "../env.ts";
 import { appendAudit } from "../audit/index.ts";
-import { isRole, type RoleName } from "./permissions.ts";
-import { dummyHash, verifyPassword } from "./password.ts";
-import { lockedUntil, recordFailure, recordSuccess } from "./throttle.ts";
-import { mapOidcRole } from "./oidc.ts";
+import { isRole } from "./permissions.ts";
+import { authorizeCredentials, type RollcallUser } from "./credentials.ts";
+import { mapOidcRole, oidcEmailVerified } from "./oidc.ts";
 import { safeCallbackUrl } from "./redirect.ts";
-
-const ZCredentials = z.object({
-  email: z.email().max(254),
-  password: z.string().min(1).max(200),
-});
-
-/** The custom server overwrites this header with the socket's address; clients cannot set it. */
-export const CLIENT_IP_HEADER = "x-rollcall-client-ip";
-
-function clientIp(headers: unknown): string | null {
-  if (!headers || typeof headers !== "object") return null;
-  const h = headers as Record<string, string | string[] | undefined> & { get?: (k: string) => string | null };
-  const v = typeof h.get === "function" ? h.get(CLIENT_IP_HEADER) : h[CLIENT_IP_HEADER];
-  return (Array.isArray(v) ? v[0] : v) ?? null;
-}
-
-type RollcallUser = NextAuthUser & { role: RoleName };
-
-async function authorizeCredentials(raw: unknown, headers: unknown): Promise<RollcallUser | null> {
-  const parsed = ZCredentials.safeParse(raw);
-  if (!parsed.success) return null;
-  const email = parsed.data.email.toLowerCase();
-  const ip = clientIp(headers);
-  const client = db();
-  const until = await lockedUntil(client, email, ip);
-  if (until) {
-    throw new Error(`Too many failed sign-in attempts. Try again after ${until.toISOString().slice(11, 16)} UTC.`);
-  }
-  const user = await client.user.findUnique({
-    where: { email },
-    select: { id: true, email: true, name: true, role: true, active: true, passwordHash: true },
-  });
-  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyHash()));
-  if (!user || !ok || !user.active) {
-    await recordFailure(client, email, ip);
-    return null;
-  }
-  await recordSuccess(client, email);
-  await client.$transaction((tx) =>
-    appendAudit(
-      tx,
-      { actor: { type: "user", id: user.id, email: user.email, name: user.name, role: user.role }, ip },
-      { action: "auth.signin", targetType: "user", targetId: user.id, after: { method: "credentials" } },
-    ),
-  );
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
-}
 
 function oidcProvider() {
   const e = env();
@@ -98,8 +49,10 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       redirect: ({ url, baseUrl }) => `${new URL(baseUrl).origin}${safeCallbackUrl(url, baseUrl)}`,
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (account?.provider !== "oidc") return true;
+        // Accounts are found and created by email: only an address the provider has verified counts.
+        if (!oidcEmailVerified(profile as Record<string, unknown> | undefined)) return new URL("/login?error=EmailUnverified", env().NEXTAUTH_URL).href;
         // SSO users are provisioned on first sign-in; an admin-deactivated account stays out.
         const email = user.email?.toLowerCase();
         if (!email) return false;

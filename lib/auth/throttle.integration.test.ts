@@ -1,94 +1,93 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freshDatabase } from "../../test/db";
-import type { Db } from "../db/client";
-import { lockedUntil, recordFailure, recordSuccess, THROTTLE } from "./throttle";
+import { createSignInThrottle, THROTTLE, type SignInThrottle } from "./throttle";
 
-let db: Db;
+// rate-limiter-flexible's PostgreSQL store on the migrated table, as two server instances would
+// use it: two pools, one database.
+let url: string;
 let drop: () => Promise<void>;
+const pools: pg.Pool[] = [];
+let one: SignInThrottle;
+let two: SignInThrottle;
 let n = 0;
 
 beforeAll(async () => {
-  ({ db, drop } = await freshDatabase("throttle"));
+  ({ url, drop } = await freshDatabase("throttle"));
+  for (let i = 0; i < 2; i++) pools.push(new pg.Pool({ connectionString: url, max: 3 }));
+  one = createSignInThrottle(pools[0]!);
+  two = createSignInThrottle(pools[1]!);
 });
-
 afterAll(async () => {
+  for (const p of pools) await p.end();
   await drop?.();
 });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-// Each test uses its own account and IP so counters do not leak between tests.
 function fresh() {
   n++;
   return { email: `user${n}@example.test`, ip: `198.51.100.${n}` };
 }
 
-const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
-const MIN = 60_000;
-
-async function fail(email: string, ip: string | null, times: number, now: Date) {
-  for (let i = 0; i < times; i++) await recordFailure(db, email, ip, at(now, i * 1000));
-}
-
-describe("sign-in throttling", () => {
-  it("locks an account after 5 failures, for 15 minutes", async () => {
+describe("sign-in throttling (rate-limiter-flexible, PostgreSQL store)", () => {
+  it("locks an account for one client address after 5 failures, counted across instances, and not for another address", async () => {
     const { email, ip } = fresh();
-    const t0 = new Date("2026-03-01T10:00:00Z");
-    await fail(email, ip, THROTTLE.maxPerAccount - 1, t0);
-    expect(await lockedUntil(db, email, ip, at(t0, 10_000))).toBeNull();
-
-    await recordFailure(db, email, ip, at(t0, 10_000));
-    const until = await lockedUntil(db, email, ip, at(t0, 11_000));
-    expect(until?.getTime()).toBe(at(t0, 10_000 + THROTTLE.lockMs).getTime());
-    // The lock is per account: the same person from another network is still locked,
-    expect(await lockedUntil(db, email, "203.0.113.99", at(t0, 11_000))).not.toBeNull();
-    // the email is matched case-insensitively,
-    expect(await lockedUntil(db, email.toUpperCase(), null, at(t0, 11_000))).not.toBeNull();
-    // and it lifts when the lock expires.
-    expect(await lockedUntil(db, email, ip, at(t0, 10_000 + THROTTLE.lockMs + 1))).toBeNull();
-  });
-
-  it("forgets an account's failures after a successful sign-in", async () => {
-    const { email, ip } = fresh();
-    const t0 = new Date("2026-03-01T11:00:00Z");
-    await fail(email, null, 4, t0);
-    await recordSuccess(db, email);
-    await fail(email, null, 4, at(t0, 10_000));
-    expect(await lockedUntil(db, email, ip, at(t0, 20_000))).toBeNull();
-    // Without the reset this fifth failure in the window would have locked at the fifth, not the ninth.
-    await recordFailure(db, email, null, at(t0, 20_000));
-    expect(await lockedUntil(db, email, ip, at(t0, 21_000))).not.toBeNull();
-  });
-
-  it("locks an IP after 20 failures across different accounts, without locking another IP", async () => {
-    const { ip } = fresh();
-    const t0 = new Date("2026-03-01T12:00:00Z");
-    for (let i = 0; i < THROTTLE.maxPerIp - 1; i++) {
-      await recordFailure(db, `spray${i}@example.test`, ip, at(t0, i * 1000));
+    for (let i = 0; i < THROTTLE.accountAndIp.failures - 1; i++) {
+      const r = await (i % 2 ? two : one).recordFailure(email, ip);
+      expect(r.lockedUntil).toBeNull();
     }
-    expect(await lockedUntil(db, "victim@example.test", ip, at(t0, 30_000))).toBeNull();
-
-    await recordFailure(db, "spray-last@example.test", ip, at(t0, 30_000));
-    expect(await lockedUntil(db, "victim@example.test", ip, at(t0, 31_000))).not.toBeNull();
-    expect(await lockedUntil(db, "victim@example.test", "192.0.2.250", at(t0, 31_000))).toBeNull();
+    expect(await one.lockedUntil(email, ip)).toBeNull();
+    const fifth = await two.recordFailure(email, ip);
+    expect(fifth).toMatchObject({ lockStarted: true });
+    expect(fifth.lockedUntil).toBeInstanceOf(Date);
+    expect(await one.lockedUntil(email, ip)).not.toBeNull();
+    expect(await one.lockedUntil(email.toUpperCase(), ip)).not.toBeNull();
+    expect(await two.lockedUntil(email, "203.0.113.99")).toBeNull();
+    expect(await two.lockedUntil("someone-else@example.test", ip)).toBeNull();
   });
 
-  it("does not count failures older than the window", async () => {
+  it("lifts the lock when it expires", async () => {
     const { email, ip } = fresh();
-    const t0 = new Date("2026-03-01T13:00:00Z");
-    await fail(email, ip, 4, t0);
-    // Sixteen minutes later the old window has closed: this starts a new one.
-    const t1 = at(t0, 16 * MIN);
-    await recordFailure(db, email, ip, t1);
-    expect(await lockedUntil(db, email, ip, at(t1, 1000))).toBeNull();
-    await fail(email, ip, 3, at(t1, 1000));
-    expect(await lockedUntil(db, email, ip, at(t1, 5000))).toBeNull();
-    await recordFailure(db, email, ip, at(t1, 5000));
-    expect(await lockedUntil(db, email, ip, at(t1, 6000))).not.toBeNull();
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date() });
+    for (let i = 0; i < THROTTLE.accountAndIp.failures; i++) await one.recordFailure(email, ip);
+    expect(await one.lockedUntil(email, ip)).not.toBeNull();
+    vi.setSystemTime(Date.now() + THROTTLE.accountAndIp.lockSeconds * 1000 - 1000);
+    expect(await one.lockedUntil(email, ip)).not.toBeNull();
+    vi.setSystemTime(Date.now() + 2000);
+    expect(await one.lockedUntil(email, ip)).toBeNull();
   });
 
-  it("counts concurrent failures exactly", async () => {
-    const { email } = fresh();
-    const t0 = new Date("2026-03-01T14:00:00Z");
-    await Promise.all(Array.from({ length: THROTTLE.maxPerAccount }, () => recordFailure(db, email, null, t0)));
-    expect(await lockedUntil(db, email, null, at(t0, 1000))).not.toBeNull();
+  it("forgets an address's failures for an account after it signs in", async () => {
+    const { email, ip } = fresh();
+    for (let i = 0; i < 4; i++) await one.recordFailure(email, ip);
+    await two.recordSuccess(email, ip);
+    for (let i = 0; i < 4; i++) await one.recordFailure(email, ip);
+    expect(await one.lockedUntil(email, ip)).toBeNull();
+    await one.recordFailure(email, ip);
+    expect(await one.lockedUntil(email, ip)).not.toBeNull();
+  });
+
+  it("locks an address after 50 failures across accounts, without locking another address", async () => {
+    const { ip } = fresh();
+    for (let i = 0; i < THROTTLE.ip.failures - 1; i++) await (i % 2 ? one : two).recordFailure(`spray${i}@example.test`, ip);
+    expect(await one.lockedUntil("victim@example.test", ip)).toBeNull();
+    const last = await one.recordFailure("spray-last@example.test", ip);
+    expect(last.lockStarted).toBe(true);
+    expect(await one.lockedUntil("victim@example.test", ip)).not.toBeNull();
+    expect(await one.lockedUntil("victim@example.test", "192.0.2.250")).toBeNull();
+  });
+
+  it("counts concurrent failures from two instances exactly", async () => {
+    const { email, ip } = fresh();
+    const results = await Promise.all(Array.from({ length: THROTTLE.accountAndIp.failures }, (_, i) => (i % 2 ? one : two).recordFailure(email, ip)));
+    expect(results.filter((r) => r.lockStarted)).toHaveLength(1);
+    expect(await one.lockedUntil(email, ip)).not.toBeNull();
+  });
+
+  it("keeps its counters in the migrated table (the limiter never creates one)", async () => {
+    const { rows } = await pools[0]!.query<{ n: string }>("select count(*) as n from sign_in_rate_limit");
+    expect(Number(rows[0]!.n)).toBeGreaterThan(0);
   });
 });

@@ -230,14 +230,23 @@ test.describe("approval gates", () => {
     await expect(timeline(page)).toContainText("Status: Detected → Rolling back");
   });
 
-  test("break-glass: a short justification is refused and kept; a proper one overrides and flags the incident", async ({ page, loginAs }) => {
+  test("break-glass: not offered to the requester (the card says why); a short justification is refused and kept; a proper one overrides and flags the incident", async ({ page: requesterPage, loginAs, openContext }) => {
     const title = `Break glass ${uid()}`;
-    await loginAs(page, "oncall");
-    const key = await declareMatrix(page, { title, severity: "MEDIUM", trigger: TRIGGERS.MEDIUM });
-    await requestRollback(page, "Request rollback approval");
+    await loginAs(requesterPage, "oncall");
+    const key = await declareMatrix(requesterPage, { title, severity: "MEDIUM", trigger: TRIGGERS.MEDIUM });
+    await requestRollback(requesterPage, "Request rollback approval");
+    const mine = requestCard(requesterPage, key);
+    await expect(state(mine)).toHaveText("Awaiting approval");
+    // The default policy leaves break-glass to a second person, and the requester's card says so.
+    await expect(mine.getByText("Break glass: start without approval")).toHaveCount(0);
+    await expect(mine.getByTestId("break-glass-why")).toContainText("You asked for this rollback, so you cannot break glass on it");
+
+    // An administrator (allowed to break glass, not an approver of MEDIUM) overrides it.
+    const { page } = await openContext("admin");
+    await page.goto(`/incidents/${key}`);
     const card = requestCard(page, key);
     await expect(state(card)).toHaveText("Awaiting approval");
-
+    await expect(card.getByTestId("break-glass-why")).toHaveCount(0);
     await card.getByText("Break glass: start without approval").click();
     const form = card.getByRole("form", { name: "Break glass" });
     await form.getByLabel("Justification").fill("too short");

@@ -2,6 +2,7 @@ import { db, type Tx } from "../db/client.ts";
 import { actorLabel, actorRole, type Ctx } from "../auth/actor.ts";
 import { assertCan } from "../auth/guard.ts";
 import { AppError } from "../errors.ts";
+import { breakGlassRefusal } from "../policy/break-glass.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { approvalEvent } from "./request-rollback.ts";
 import { ZBreakGlass, ZCancelRollback, ZDecideRequest } from "./schemas.ts";
@@ -77,7 +78,10 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }
   return { status: out.status, started: out.started, autoStart: out.autoStart };
 }
 
-/** An on-call engineer overrides a pending gate with a written justification; flagged for review. */
+/**
+ * Someone allowed to break glass overrides a pending gate with a written justification; flagged for
+ * review. The request's policy rule says who may, on whose request (by default, not the requester).
+ */
 export async function breakGlass({ ctx, input }: { ctx: Ctx; input: unknown }) {
   assertCan(ctx.actor, "rollback.breakglass");
   const parsed = ZBreakGlass.safeParse(input);
@@ -87,6 +91,11 @@ export async function breakGlass({ ctx, input }: { ctx: Ctx; input: unknown }) {
 
   const req = await db().$transaction(async (tx) => {
     const req = await lockPending(tx, requestId, now);
+    const refused = breakGlassRefusal(
+      { roles: req.breakGlassRoles, ownRequest: req.breakGlassOwnRequest },
+      { userId: ctx.actor.type === "user" ? ctx.actor.id : null, role: actorRole(ctx.actor), request: req },
+    );
+    if (refused) throw new AppError("FORBIDDEN", refused);
     await tx.rollbackRequest.update({ where: { id: requestId }, data: { status: "overridden", decidedAt: now, breakGlassReason: justification } });
     await tx.incident.update({ where: { id: req.incident.id }, data: { flaggedForReview: true } });
     await recordIncidentChange(tx, ctx, {

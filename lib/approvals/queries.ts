@@ -1,6 +1,8 @@
 import { db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import type { SessionUser } from "../auth/session.ts";
+import { can } from "../auth/permissions.ts";
+import { breakGlassRefusal } from "../policy/break-glass.ts";
 
 const requestSelect = {
   id: true,
@@ -24,6 +26,8 @@ const requestSelect = {
   expiresAt: true,
   escalationLevel: true,
   breakGlassReason: true,
+  breakGlassRoles: true,
+  breakGlassOwnRequest: true,
   policyVersion: true,
   createdAt: true,
   decidedAt: true,
@@ -69,4 +73,19 @@ export function requestsForIncident(incidentKey: string) {
 
 export function canDecide(user: SessionUser, r: Pick<RequestView, "status" | "approverRoles" | "selfApproval" | "requestedById">): boolean {
   return r.status === "pending" && r.approverRoles.includes(user.role) && (r.selfApproval || r.requestedById !== user.id);
+}
+
+type BreakGlassView = Pick<RequestView, "status" | "severity" | "requestedById" | "breakGlassRoles" | "breakGlassOwnRequest">;
+
+/**
+ * Whether the break-glass form is offered to this person on this request, and if the policy is
+ * what withholds it, why (shown instead of the form). The verb applies the same rule.
+ */
+export function breakGlassOffer(user: Pick<SessionUser, "id" | "role">, r: BreakGlassView): { offered: boolean; why: string | null } {
+  if (r.status !== "pending" || !can(user.role, "rollback.breakglass")) return { offered: false, why: null };
+  const why = breakGlassRefusal(
+    { roles: r.breakGlassRoles, ownRequest: r.breakGlassOwnRequest },
+    { userId: user.id, role: user.role, request: { requestedById: r.requestedById, severity: r.severity } },
+  );
+  return { offered: why === null, why };
 }

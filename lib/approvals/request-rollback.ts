@@ -6,6 +6,7 @@ import { AppError } from "../errors.ts";
 import { publish } from "../realtime/publish.ts";
 import { rooms, type ApprovalChanged } from "../realtime/events.ts";
 import { evaluate, withSeverity } from "../policy/evaluate.ts";
+import { DEFAULT_BREAK_GLASS } from "../policy/break-glass.ts";
 import { activePolicy } from "../decisions/policy-registry.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { nextEscalationAt } from "./escalation.ts";
@@ -49,7 +50,7 @@ export function planRollback(loaded: LoadedRunbook, data: RequestRollback, servi
   }
   const versionParams = loaded.runbook.parameters.filter((p) => p.type === "version");
   const fromTarget = versionParams.length === 1 && !(versionParams[0]!.name in typed) && !(versionParams[0]!.name in fixed.values) ? { [versionParams[0]!.name]: data.target } : {};
-  const rendered = renderOrThrow(loaded, { ...serviceDefaults, ...fromTarget, ...typed, ...fixed.values });
+  const rendered = renderOrThrow(loaded, { ...serviceDefaults, ...fromTarget, ...typed, ...fixed.values }, env.name);
   return { params: rendered.params, production: env.production };
 }
 
@@ -116,7 +117,7 @@ export async function requestRollback({ ctx, input }: { ctx: Ctx; input: unknown
     }
     // A drill outside production changes no production system: no gate. In production it is gated like a live rollback.
     const safeDrill = data.mode === "drill" && !plan.production;
-    const policyGate = decision.approval ?? { mode: "none" as const, roles: [], quorum: 1, selfApproval: false, expiresMinutes: 60, start: "auto" as const };
+    const policyGate = decision.approval ?? { mode: "none" as const, roles: [], quorum: 1, selfApproval: false, expiresMinutes: 60, start: "auto" as const, breakGlass: DEFAULT_BREAK_GLASS };
     const approval = safeDrill ? { ...policyGate, mode: "none" as const, roles: [] } : policyGate;
     const gateOpen = approval.mode === "none";
     const responseMinutes = decision.responseMinutes ?? 60;
@@ -142,6 +143,8 @@ export async function requestRollback({ ctx, input }: { ctx: Ctx; input: unknown
         approverRoles: approval.roles,
         quorum: approval.mode === "quorum" ? approval.quorum : 1,
         selfApproval: approval.selfApproval,
+        breakGlassRoles: [...approval.breakGlass.roles],
+        breakGlassOwnRequest: approval.breakGlass.ownRequest,
         autoStart: approval.start === "auto",
         status: gateOpen ? "approved" : "pending",
         decidedAt: gateOpen ? now : null,

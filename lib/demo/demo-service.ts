@@ -16,7 +16,7 @@ export function readState(file: string): DemoState {
   }
 }
 
-function writeState(file: string, state: DemoState) {
+export function writeState(file: string, state: DemoState) {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, JSON.stringify(state));
   renameSync(`${file}.tmp`, file);

@@ -124,7 +124,8 @@ describe("every path through transitionIncident()", () => {
     await waitForRun(db, run.id, ["paused"]);
     await operateRun({ ctx: oncall, input: { runId: run.id, action: "abort" } });
     const glass = await requestFor(oncall, medium.key, "ok");
-    await breakGlass({ ctx: oncall, input: { requestId: glass.requestId, justification: "Checkout is down for everyone, the team lead is unreachable" } });
+    // Not the requester: by default the policy leaves break-glass to a second person.
+    await breakGlass({ ctx: lead, input: { requestId: glass.requestId, justification: "Checkout is down for everyone, the team lead is unreachable" } });
     const glassRun = await db.run.findUniqueOrThrow({ where: { requestId: glass.requestId } });
     await waitForRun(db, glassRun.id, ["succeeded"]);
     await expectHonestStatus();

@@ -26,6 +26,17 @@ export const ZApproval = z
       .enum(["auto", "requester"])
       .default("auto")
       .describe("auto: approval starts the approved run at once; requester: it waits for someone to press Start"),
+    breakGlass: z
+      .object({
+        roles: z
+          .array(z.enum(POLICY_ROLES))
+          .default([])
+          .describe("roles that may break glass on this severity's requests; empty: every role allowed to break glass"),
+        ownRequest: z.boolean().default(false).describe("whether the requester may break glass on their own request"),
+      })
+      .strict()
+      .default({ roles: [], ownRequest: false })
+      .describe("who may override a pending gate without approval (break glass), on whose request; default: anyone allowed to, except the requester"),
   })
   .refine((a) => a.mode === "none" || a.roles.length > 0, { message: "an approval gate needs at least one approving role", path: ["roles"] })
   .refine((a) => a.mode !== "quorum" || a.quorum >= 2, { message: "a quorum gate needs quorum of 2 or more", path: ["quorum"] });

@@ -23,7 +23,8 @@ export type Peer = {
 };
 
 export type PrometheusOptions = {
-  targets: { job: string; url: string; metricsPath?: string }[];
+  /** Scrape targets; `labels` are added to every series of the target (e.g. the Rollcall service name). */
+  targets: { job: string; url: string; metricsPath?: string; labels?: Record<string, string> }[];
   /** Rule files' contents (YAML), written into the temp dir. */
   rules?: string[];
   /** An Alertmanager to send alerts to (its base URL). */
@@ -68,6 +69,7 @@ export function prometheusConfig(o: PrometheusOptions, ruleFiles: string[]): str
   for (const t of o.targets) {
     const u = new URL(t.metricsPath ?? "/metrics", t.url);
     lines.push(`  - job_name: ${JSON.stringify(t.job)}`, `    metrics_path: ${JSON.stringify(u.pathname)}`, `    scheme: ${u.protocol.replace(":", "")}`, "    static_configs:", `      - targets: [${JSON.stringify(u.host)}]`);
+    if (t.labels && Object.keys(t.labels).length) lines.push(`        labels: { ${Object.entries(t.labels).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")} }`);
   }
   return lines.join("\n") + "\n";
 }

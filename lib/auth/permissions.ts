@@ -24,6 +24,10 @@ export const ACTIONS = [
   "comms.manage",
   "contacts.manage",
   "settings.manage",
+  /** /alerts: alert groups, their raw labels and what automation decided. */
+  "alerts.read",
+  /** /admin/integrations: alert sources, their tokens and mappings. */
+  "integrations.manage",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -45,6 +49,7 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "run.log.read",
     "status.publish",
     "comms.send",
+    "alerts.read",
   ],
   teamlead: [
     "incident.read",
@@ -62,8 +67,9 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "run.log.read",
     "status.publish",
     "comms.send",
+    "alerts.read",
   ],
-  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read"],
+  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read", "alerts.read"],
   admin: [...ACTIONS],
 };
 

@@ -50,6 +50,10 @@ const ZEnv = z.object({
   // The demo service's port on 127.0.0.1 (0: a free one), so a Prometheus can scrape it (prometheus/).
   DEMO_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   COMMS_KEY: z.string().optional(),
+  // Keys the audit trail's hash chain (base64, >= 32 bytes); the embedded quick start generates DATA_DIR/audit-key.
+  AUDIT_HMAC_KEY: z.string().optional(),
+  // Where the audit chain's head is anchored (default DATA_DIR/audit-anchors): somewhere the database cannot write.
+  AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
   // Set by the launcher when it started the embedded PostgreSQL (quick start), not by people.
   ROLLCALL_EMBEDDED: boolish,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

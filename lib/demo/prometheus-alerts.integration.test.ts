@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { instantQuery } from "../prometheus/api";
 import { startTestServer, type TestServer } from "../executors/testing/http-server";
+import { demoAlertPayload, labelsFingerprint } from "./demo-alert";
 import { FAST, fastRules, RULES_FILE, startDemoStack, type DemoStack } from "./testing/prometheus-stack";
 
 // The shipped alert rules against the real demo service, a real Prometheus and a real Alertmanager
@@ -101,6 +102,17 @@ describe("demo service → Prometheus → Alertmanager → webhook (real process
       expect(new URL(a.generatorURL).searchParams.get("g0.expr")).toMatch(/^service:http_error_rate_pct:rate1m > (5|10)$/);
       // Alertmanager does not expose the end of an alert that is still firing.
       expect(a.endsAt).toBe("0001-01-01T00:00:00Z");
+    }
+    // npm run demo:alert sends the same shape, fingerprints and group key by hand.
+    const synthetic = demoAlertPayload({ status: "firing", errorRatePct: Number(byName.ErrorRateAbove10Percent!.annotations.error_rate_pct), now: new Date() });
+    expect(Object.keys(synthetic).sort()).toEqual(Object.keys(firing).sort());
+    expect(synthetic.groupKey).toBe(firing.groupKey);
+    expect(synthetic.commonLabels).toEqual(firing.commonLabels);
+    for (const a of firing.alerts) {
+      expect(a.fingerprint).toBe(labelsFingerprint(a.labels));
+      const mine = synthetic.alerts.find((x) => x.labels.alertname === a.labels.alertname)!;
+      expect(Object.keys(mine).sort()).toEqual(Object.keys(a).sort());
+      expect([mine.labels, mine.fingerprint, mine.status, mine.endsAt]).toEqual([a.labels, a.fingerprint, a.status, a.endsAt]);
     }
     const req = receiver.received.find((r) => r.body.includes('"status":"firing"'))!;
     expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);

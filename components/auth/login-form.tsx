@@ -9,6 +9,7 @@ const ERRORS: Record<string, string> = {
   CredentialsSignin: "Wrong email or password, or the account is deactivated.",
   AccessDenied: "This account may not sign in.",
   SessionRequired: "Sign in to continue.",
+  EmailUnverified: "Your identity provider has not verified your email address, so single sign-on cannot use it. Ask the provider's administrator to verify it.",
 };
 
 export function LoginForm({ callbackUrl, sso, error }: { callbackUrl: string; sso: boolean; error?: string }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapOidcRole } from "./oidc";
+import { mapOidcRole, oidcEmailVerified } from "./oidc";
 
 describe("OIDC role mapping", () => {
   it("defaults to viewer without the claim", () => {
@@ -12,5 +12,16 @@ describe("OIDC role mapping", () => {
   it("accepts a claim that names a role directly and ignores unknown values", () => {
     expect(mapOidcRole({ roles: "oncall" }, "roles")).toBe("oncall");
     expect(mapOidcRole({ roles: ["superuser"] }, "roles")).toBe("viewer");
+  });
+});
+
+describe("OIDC email verification", () => {
+  it("trusts only an explicit email_verified true", () => {
+    expect(oidcEmailVerified({ email: "a@b.test", email_verified: true })).toBe(true);
+    expect(oidcEmailVerified({ email: "a@b.test", email_verified: "true" })).toBe(true);
+    for (const v of [false, "false", undefined, null, 1, "yes"]) {
+      expect(oidcEmailVerified({ email: "a@b.test", email_verified: v })).toBe(false);
+    }
+    expect(oidcEmailVerified(undefined)).toBe(false);
   });
 });

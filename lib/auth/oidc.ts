@@ -22,3 +22,13 @@ export function mapOidcRole(profile: Record<string, unknown>, claim: string, map
   }
   return best;
 }
+
+/**
+ * Whether the provider vouches for the profile's email address. Rollcall links and creates accounts
+ * by email, so an address the person merely typed into their profile at the provider must not
+ * open the account that owns it. Some providers send the claim as the string "true".
+ */
+export function oidcEmailVerified(profile: Record<string, unknown> | undefined): boolean {
+  const v = profile?.email_verified;
+  return v === true || v === "true";
+}

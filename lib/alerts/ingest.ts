@@ -48,8 +48,15 @@ function titleOf(alerts: NormalizedAlert[], common: Record<string, string>, grou
   return (a?.labels.alertname ?? common.alertname ?? a?.annotations.summary ?? groupKey).slice(0, 200);
 }
 
+// JSONB keeps keys in its own order: compare as data, not as text.
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
 function sameJson(a: unknown, b: unknown) {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 async function findService(tx: Tx, serviceKey: string, mapping: AlertMapping) {
@@ -75,7 +82,12 @@ export async function ingestAlerts(integration: IngestIntegration, group: Normal
   const mapping = readMapping(integration.mapping);
   const byService = new Map<string, NormalizedAlert[]>();
   for (const a of group.alerts) {
-    const k = serviceKeyOf(a, group.commonLabels, mapping);
+    let k = serviceKeyOf(a, group.commonLabels, mapping);
+    if (!k) {
+      // A PagerDuty acknowledge or resolve names only its dedup_key: it belongs where the trigger went.
+      const seen = await db().alert.findFirst({ where: { fingerprint: a.fingerprint, group: { integrationId: integration.id, groupKey: group.groupKey } }, orderBy: { lastSeenAt: "desc" }, select: { group: { select: { serviceKey: true } } } });
+      k = seen?.group.serviceKey ?? "";
+    }
     byService.set(k, [...(byService.get(k) ?? []), a]);
   }
   const results: GroupResult[] = [];

@@ -4,7 +4,7 @@ import { freshDatabase } from "../../test/db";
 import type { Db } from "../db/client";
 import { setEnv } from "../env";
 import { verifyAuditChain } from "../audit/verify";
-import { startAlertRouteServer, type RouteServer } from "./testing/route-server";
+import { startAlertRouteServer, type RouteServer } from "../../test/alert-route-server";
 import { amAlert, amWebhook } from "./testing/payloads";
 import { makeIntegration, makeOnCall, makeService, postAlert, setUpCommsKey, setUpRunbooks } from "./testing/fixtures";
 import { rotateIntegrationToken, setIntegrationEnabled } from "./integrations";

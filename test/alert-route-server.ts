@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { POST } from "../../../app/api/alerts/[integration]/route.ts";
+import { POST } from "../app/api/alerts/[integration]/route.ts";
 
 // The real route handler of POST /api/alerts/<slug> behind a real HTTP server on 127.0.0.1, for
 // integration tests: a Node request becomes the Web Request Next would give the handler.

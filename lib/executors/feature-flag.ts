@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZFlagName } from "./flags/store.ts";
-import { describeStatus, httpRequest, statusMatches, urlChecks, ZExpectStatus, ZHttpUrl } from "./net.ts";
+import { buildUrl, describeStatus, httpRequest, statusMatches, urlChecks, ZExpectStatus, ZHttpUrl, ZUrlParts, type UrlParts } from "./net.ts";
 import { headerSecrets, redact, redactUrl, secretValues } from "./redact.ts";
 import type { Check, Executor, Plan } from "./types.ts";
 
@@ -15,23 +15,26 @@ const common = {
 
 const ZBuiltin = z.strictObject({
   provider: z.literal("builtin"),
-  url: ZHttpUrl.describe("base URL of Rollcall's flag store"),
+  url: ZHttpUrl.refine((u) => !u.includes("?") && !u.includes("#"), "a base URL without query or fragment").describe("base URL of Rollcall's flag store"),
   token: z.string().min(1).optional(),
   createIfMissing: z.boolean().default(false).describe("otherwise an unknown flag (a typo?) fails the step"),
   ...common,
 });
 
+// A provider URL: a fixed template, or parts whose path segments and query values may say {flag}.
+const ZProviderUrl = z.union([
+  z.string().refine((u) => ZHttpUrl.safeParse(fillText(u, "flag", true, encodeURIComponent)).success, "an http(s) URL template; {flag} and {enabled} are filled in"),
+  ZUrlParts,
+]);
+
 const ZExternal = z.strictObject({
   provider: z.literal("http"),
   method: z.enum(["POST", "PUT", "PATCH", "DELETE"]).default("PUT"),
-  url: z
-    .string()
-    .refine((u) => ZHttpUrl.safeParse(fillText(u, "flag", true, encodeURIComponent)).success, "an http(s) URL template; {flag} and {enabled} are filled in")
-    .describe("URL template, e.g. https://flags.example.com/api/flags/{flag}"),
+  url: ZProviderUrl.describe("URL template, e.g. https://flags.example.com/api/flags/{flag}, or { base, path: [api, flags, \"{flag}\"] }"),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('body template; a value of exactly "{enabled}" becomes a JSON boolean'),
   expectStatus: ZExpectStatus,
-  statusUrl: z.string().optional().describe("URL template of a read-only GET that shows the flag, for plans"),
+  statusUrl: ZProviderUrl.optional().describe("URL (template or parts) of a read-only GET that shows the flag, for plans"),
   probeInPlan: z.boolean().default(false).describe("the plan may GET statusUrl"),
   ...common,
 });
@@ -51,7 +54,23 @@ export function fillBody(body: unknown, flag: string, enabled: boolean): unknown
 }
 
 function flagUrl(base: string, flag: string): string {
-  return `${base.replace(/\/+$/, "")}/flags/${encodeURIComponent(flag)}`;
+  return buildUrl({ base, path: ["flags", flag] });
+}
+
+/** A provider URL with {flag} and {enabled} filled in: encoded into a template, or as parts joined by buildUrl. */
+function providerUrl(spec: string | UrlParts, flag: string, enabled: boolean): string {
+  if (typeof spec === "string") return fillText(spec, flag, enabled, encodeURIComponent);
+  const fill = (s: string | number | boolean) => fillText(String(s), flag, enabled);
+  return buildUrl({
+    base: spec.base,
+    path: spec.path === undefined ? undefined : typeof spec.path === "string" ? spec.path.split("/").map(fill) : spec.path.map(fill),
+    query: spec.query && Object.fromEntries(Object.entries(spec.query).map(([k, v]) => [k, fill(v)])),
+  });
+}
+
+function targets(p: FeatureFlagParams): string[] {
+  if (p.provider === "builtin") return [flagUrl(p.url, p.flag)];
+  return [providerUrl(p.url, p.flag, p.enabled), ...(p.statusUrl ? [providerUrl(p.statusUrl, p.flag, p.enabled)] : [])];
 }
 
 function authHeaders(token: string | undefined): Record<string, string> {
@@ -86,10 +105,10 @@ async function planBuiltin(p: z.infer<typeof ZBuiltin>): Promise<Plan> {
 }
 
 async function planExternal(p: z.infer<typeof ZExternal>, secrets: string[]): Promise<Plan> {
-  const url = fillText(p.url, p.flag, p.enabled, encodeURIComponent);
+  const url = providerUrl(p.url, p.flag, p.enabled);
   const checks = await urlChecks(url, { name: "provider" });
   if (p.statusUrl && p.probeInPlan) {
-    const statusUrl = fillText(p.statusUrl, p.flag, p.enabled, encodeURIComponent);
+    const statusUrl = providerUrl(p.statusUrl, p.flag, p.enabled);
     try {
       const r = await httpRequest({ method: "GET", url: statusUrl, headers: p.headers, timeoutMs: p.timeoutSeconds * 1000 });
       checks.push({ name: "flag exists", ok: r.status >= 200 && r.status < 300, detail: `GET ${redactUrl(statusUrl)} answered ${r.status}` });
@@ -104,6 +123,8 @@ async function planExternal(p: z.infer<typeof ZExternal>, secrets: string[]): Pr
 export const featureFlagExecutor: Executor<FeatureFlagParams> = {
   kind: "feature-flag",
   schema: ZFeatureFlagParams,
+  urlFields: ["url", "statusUrl"],
+  targets,
   budgetSeconds: (p) => Math.ceil(p.timeoutSeconds * 2) + 5,
 
   async plan(params, ctx) {
@@ -129,7 +150,7 @@ export const featureFlagExecutor: Executor<FeatureFlagParams> = {
         say(`${params.flag} is now ${state(params.enabled)}`);
         return { ok: true, output: { provider: "builtin", flag: params.flag, enabled: params.enabled, previous } };
       }
-      const url = fillText(params.url, params.flag, params.enabled, encodeURIComponent);
+      const url = providerUrl(params.url, params.flag, params.enabled);
       const body = params.body === undefined ? undefined : fillBody(params.body, params.flag, params.enabled);
       say(`${params.method} ${redactUrl(url)}: turn ${params.flag} ${state(params.enabled)}`);
       const r = await httpRequest({ method: params.method, url, headers, body, timeoutMs, signal: ctx.signal });

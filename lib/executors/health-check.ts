@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { describeStatus, httpRequest, statusMatches, urlChecks, ZExpectStatus, ZHttpUrl } from "./net.ts";
+import { describeStatus, httpRequest, statusMatches, urlChecks, ZExpectStatus, ZUrl } from "./net.ts";
 import { headerSecrets, redact, redactUrl, secretValues } from "./redact.ts";
 import { sleep } from "./sleep.ts";
 import type { Executor } from "./types.ts";
 
 export const ZHealthCheckParams = z.strictObject({
-  url: ZHttpUrl,
+  url: ZUrl,
   method: z.enum(["GET", "HEAD"]).default("GET"),
   headers: z.record(z.string(), z.string()).default({}),
   expectStatus: ZExpectStatus,
@@ -21,6 +21,8 @@ export type HealthCheckParams = z.infer<typeof ZHealthCheckParams>;
 export const healthCheckExecutor: Executor<HealthCheckParams> = {
   kind: "health-check",
   schema: ZHealthCheckParams,
+  urlFields: ["url"],
+  targets: (p) => [p.url],
   budgetSeconds: (p) => Math.ceil(p.timeoutSeconds + p.requestTimeoutSeconds) + 5,
 
   async plan(params) {

@@ -62,6 +62,16 @@ describe("http executor (real local HTTP server)", () => {
     expect(s.received).toHaveLength(1);
   });
 
+  it("a URL given as parts is joined, never concatenated: a segment stays one segment, the query is encoded", async () => {
+    const s = (server = await startTestServer(() => ({ status: 200 })));
+    const p = ZHttpParams.parse({ url: { base: `${s.url}/api/`, path: ["flags", "a/b?c#d", "x y"], query: { q: "1&x=2", on: true } } });
+    expect(p.url).toBe(`${s.url}/api/flags/a%2Fb%3Fc%23d/x%20y?q=1%26x%3D2&on=true`);
+    expect((await httpExecutor.execute(p, stepContext(env).ctx)).ok).toBe(true);
+    expect(s.received.map((r) => r.url)).toEqual(["/api/flags/a%2Fb%3Fc%23d/x%20y?q=1%26x%3D2&on=true"]);
+    expect(ZHttpParams.safeParse({ url: { base: `${s.url}/?x=`, path: "admin" } }).error?.issues[0]?.message).toMatch(/^the base http:\/\/127\.0\.0\.1:\d+ must not have a query or fragment/);
+    expect(ZHttpParams.safeParse({ url: { base: s.url, path: ["flags", ".."] } }).error?.issues[0]?.message).toBe('a path segment may not be empty, "." or ".." (got "..")');
+  });
+
   it("plan parses the URL and resolves the host without sending anything, unless the step allows a probe", async () => {
     const s = (server = await startTestServer(() => ({ status: 200 })));
     const quiet = await httpExecutor.plan(ZHttpParams.parse({ method: "DELETE", url: `${s.url}/cache` }), { env });

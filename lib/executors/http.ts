@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { describeStatus, httpRequest, statusMatches, urlChecks, ZExpectStatus, ZHttpUrl } from "./net.ts";
+import { describeStatus, httpRequest, statusMatches, urlChecks, ZExpectStatus, ZUrl } from "./net.ts";
 import { headerSecrets, redact, redactUrl, secretValues } from "./redact.ts";
 import { sleep } from "./sleep.ts";
 import type { Executor } from "./types.ts";
 
 export const ZHttpParams = z.strictObject({
   method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]).default("GET"),
-  url: ZHttpUrl,
+  url: ZUrl,
   headers: z.record(z.string(), z.string()).default({}),
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe("a string as is, or an object sent as JSON"),
   expectStatus: ZExpectStatus,
@@ -30,6 +30,8 @@ export function backoffMs(retries: HttpParams["retries"], failedAttempt: number)
 export const httpExecutor: Executor<HttpParams> = {
   kind: "http",
   schema: ZHttpParams,
+  urlFields: ["url"],
+  targets: (p) => [p.url],
   budgetSeconds(p) {
     let total = p.timeoutSeconds * (p.retries.count + 1);
     for (let i = 1; i <= p.retries.count; i++) total += backoffMs(p.retries, i) / 1000;

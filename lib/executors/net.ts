@@ -4,6 +4,50 @@ import type { Check } from "./types.ts";
 
 export const ZHttpUrl = z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" });
 
+// URLs are joined from parts, never concatenated as text: a value such as "https://other/?x="
+// cannot push a fixed path into the query, and "/", "?", "#" inside a segment stay inside it.
+const ZPathSegment = z.union([z.string(), z.number()]).transform(String);
+export const ZUrlParts = z.strictObject({
+  base: ZHttpUrl.describe("a URL without query or fragment, e.g. {{ params.app_url }}; the path is added below its own path"),
+  path: z
+    .union([z.string(), z.array(ZPathSegment)])
+    .optional()
+    .describe('"admin/maintenance", or segments ["flags", "{{ params.flag }}"]: each segment is encoded, so a value stays one segment'),
+  query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe("query parameters, encoded"),
+});
+export type UrlParts = z.input<typeof ZUrlParts>;
+
+/** The URL of base + path segments + query, built with WHATWG URL. Throws with a reason on a bad part. */
+export function buildUrl(parts: UrlParts): string {
+  const u = new URL(parts.base);
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("the base must be an http:// or https:// URL");
+  if (u.search || u.hash || parts.base.includes("?") || parts.base.includes("#")) throw new Error(`the base ${baseText(u)} must not have a query or fragment (add query parameters under query)`);
+  const raw = parts.path === undefined ? [] : typeof parts.path === "string" ? parts.path.split("/") : parts.path.map(String);
+  const trailing = typeof parts.path === "string" && parts.path.endsWith("/") && parts.path !== "/";
+  const segments = typeof parts.path === "string" ? raw.filter((s) => s !== "") : raw;
+  for (const s of segments) {
+    if (s === "" || s === "." || s === "..") throw new Error(`a path segment may not be empty, "." or ".." (got ${JSON.stringify(s)})`);
+  }
+  if (segments.length) u.pathname = `${u.pathname.replace(/\/+$/, "")}/${segments.map(encodeURIComponent).join("/")}${trailing ? "/" : ""}`;
+  for (const [k, v] of Object.entries(parts.query ?? {})) u.searchParams.append(k, String(v));
+  return u.toString();
+}
+
+function baseText(u: URL): string {
+  return `${u.origin}${u.pathname === "/" ? "" : u.pathname}`;
+}
+
+/** A URL as written (an http(s) URL) or as parts ({ base, path, query }); parsed, it is the URL's text. */
+export const ZUrl = z.union([ZHttpUrl, ZUrlParts]).transform((v, ctx) => {
+  if (typeof v === "string") return v;
+  try {
+    return buildUrl(v);
+  } catch (err) {
+    ctx.issues.push({ code: "custom", message: (err as Error).message, input: v });
+    return z.NEVER;
+  }
+});
+
 const status = z.int().min(100).max(599);
 export const ZExpectStatus = z
   .union([z.array(status).min(1), z.strictObject({ min: status, max: status })])

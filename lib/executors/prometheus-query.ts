@@ -118,6 +118,8 @@ export function createPrometheusQueryExecutor(timers: Timers = realTimers): Exec
   return {
     kind: "prometheus-query",
     schema: ZPrometheusQueryParams,
+    urlFields: ["url"],
+    targets: (p) => [prometheusApiUrl(p.url, "query").toString()],
     budgetSeconds: (p) => Math.ceil(p.count * p.timeoutSeconds + (p.count - 1) * p.intervalSeconds) + 5,
 
     // Describes the query without sending it (planning has no side effects and reads no metrics).

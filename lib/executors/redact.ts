@@ -34,11 +34,14 @@ export function redactUrl(url: string): string {
   }
 }
 
+// Header (and parameter) names whose values are credentials.
+export const SECRET_HEADER = /authorization|cookie|SECRET|TOKEN|PASSWORD|KEY/i;
+
 /** Secret values in request headers: credentials, cookies, and any key that looks like one. */
 export function headerSecrets(headers: Record<string, string>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (!/authorization|cookie|SECRET|TOKEN|PASSWORD|KEY/i.test(name)) continue;
+    if (!SECRET_HEADER.test(name)) continue;
     out.push(value);
     const scheme = /^\s*\S+\s+(\S.*)$/.exec(value);
     if (scheme?.[1]) out.push(scheme[1]);

@@ -14,6 +14,10 @@ export type Executor<P> = {
   execute(params: P, ctx: StepContext): Promise<ExecResult>;
   /** Longest one attempt can take with these params; the engine's backstop deadline when a step sets none. */
   budgetSeconds(params: P): number;
+  /** The params that hold URLs: a placeholder there is a whole value or the base of { base, path, query }. */
+  urlFields?: readonly string[];
+  /** Every URL a step with these params sends requests to; its secrets may go only where the runbook allows. */
+  targets?(params: P): string[];
 };
 
 export type FieldError = { path: string; message: string };

@@ -172,6 +172,76 @@ prerequisites:
   });
 });
 
+describe("url parameters, URLs and secrets are checked when a runbook loads", () => {
+  const WEB = `name: web
+title: Web
+scope: application
+estimatedMinutes: { min: 1, max: 2 }
+parameters:
+  - { name: app_url, type: url, required: true, allowedUrls: ["{{ env.APP_URL }}", "https://app.example.com/api"] }
+  - { name: flag, type: flag, required: true }
+  - { name: note, type: string, required: true }
+secrets:
+  DEPLOY_TOKEN: { sendTo: ["{{ env.APP_URL }}"] }
+steps:
+  - id: call
+    title: Call
+    executor: http
+    params:
+      method: POST
+      url: { base: "{{ params.app_url }}", path: [flags, "{{ params.flag }}"], query: { note: "{{ params.note }}" } }
+      headers: { authorization: "Bearer {{ env.DEPLOY_TOKEN }}" }
+`;
+  const errors = (text: string) => errorsOf(text).map((e) => [e.path, e.message]);
+
+  it("a runbook that declares them loads", () => {
+    const r = parseRunbook("web.yaml", WEB);
+    expect(r.ok || r.errors).toBe(true);
+  });
+
+  it("a url parameter that does not say where it may point, in some environment", () => {
+    const none = WEB.replace(', allowedUrls: ["{{ env.APP_URL }}", "https://app.example.com/api"]', "");
+    expect(errors(none)).toEqual([["parameters.0.allowedUrls", expect.stringMatching(/^url parameter app_url must say where it may point \(in production\): allowedUrls: /)]]);
+    const perEnv = none.replace("secrets:", 'environments:\n  production: { allowedUrls: { app_url: ["https://app.example.com"] } }\n  staging: { params: { app_url: "https://staging.example.com" } }\n  dev: {}\nsecrets:');
+    expect(errors(perEnv)).toEqual([["parameters.0.allowedUrls", expect.stringContaining("(in dev)")]]);
+    expect(parseRunbook("w.yaml", perEnv.replace("  dev: {}\n", "")).ok).toBe(true);
+  });
+
+  it("allowed base URLs are URLs without query, fragment or credentials, or exactly one server variable", () => {
+    const bad = WEB.replace('"https://app.example.com/api"', '"https://app.example.com/?x=", "https://u:p@app.example.com", "{{ params.note }}", "{{ env.A }}/api"');
+    expect(errors(bad)).toEqual([
+      ["parameters.0.allowedUrls.1", "https://app.example.com/?x= must not have a query or fragment"],
+      ["parameters.0.allowedUrls.2", "https://u:p@app.example.com must not carry a user name or password"],
+      ["parameters.0.allowedUrls.3", "use a base URL, or exactly one server variable {{ env.NAME }}"],
+      ["parameters.0.allowedUrls.4", "use a base URL, or exactly one server variable {{ env.NAME }}"],
+    ]);
+    expect(errors(WEB.replace("{ name: flag, type: flag, required: true }", '{ name: flag, type: flag, required: true, allowedUrls: ["https://x.example"] }'))).toEqual([["parameters.1.allowedUrls", "only a url parameter has allowedUrls"]]);
+  });
+
+  it("a URL joined from a placeholder and text, a string parameter as a URL, a parameter inside a path string", () => {
+    const joined = WEB.replace(/url: \{ base: .*\n/, 'url: "{{ params.app_url }}/flags/{{ params.flag }}"\n');
+    expect(errors(joined)).toEqual([
+      ["steps.0.params.url", expect.stringMatching(/^a URL may not join a placeholder with other text; build it from parts: url: \{ base:/)],
+      ["steps.0.params.url", "{{ params.app_url }} is a URL: use it as a whole value, or as the base of { base, path, query }"],
+    ]);
+    const envJoined = WEB.replace(/url: \{ base: .*\n/, 'url: "{{ env.APP_URL }}/flags"\n');
+    expect(errors(envJoined)).toEqual([["steps.0.params.url", expect.stringMatching(/^a URL may not join a placeholder with other text/)]]);
+    const stringAsUrl = WEB.replace('base: "{{ params.app_url }}"', 'base: "{{ params.note }}"');
+    expect(errors(stringAsUrl)).toEqual([["steps.0.params.url.base", "the base comes from a parameter of type url (which says where it may point), not string note"]]);
+    const pathString = WEB.replace('path: [flags, "{{ params.flag }}"]', 'path: "flags/{{ params.flag }}"');
+    expect(errors(pathString)).toEqual([["steps.0.params.url.path", 'a parameter in a path is its own segment: path: [flags, "{{ params.flag }}"]']]);
+  });
+
+  it("a secret a step sends without saying where it may go", () => {
+    const undeclared = WEB.replace("secrets:\n  DEPLOY_TOKEN: { sendTo: [\"{{ env.APP_URL }}\"] }\n", "");
+    expect(errors(undeclared)).toEqual([["steps.0.params.headers.authorization", expect.stringMatching(/^\{\{ env\.DEPLOY_TOKEN \}\} is a secret this step sends: declare where it may go/)]]);
+    const credentialKey = undeclared.replace("authorization: \"Bearer {{ env.DEPLOY_TOKEN }}\"", "x-api-key: \"{{ env.DEPLOY_CRED }}\"");
+    expect(errors(credentialKey)).toEqual([["steps.0.params.headers.x-api-key", expect.stringContaining("{{ env.DEPLOY_CRED }} is a secret")]]);
+    const inQuery = undeclared.replace("{ note: \"{{ params.note }}\" }", "{ note: \"{{ env.PASSWORD }}\" }");
+    expect(errors(inQuery).map(([p]) => p)).toEqual(["steps.0.params.url.query.note", "steps.0.params.headers.authorization"]);
+  });
+});
+
 describe("loadRunbookDir", () => {
   let dir: string;
   beforeAll(async () => {

@@ -35,7 +35,7 @@ async function featureRunbook() {
 describe("planRunbook (dry run of an example runbook against real local services)", () => {
   it("shows every step's plan and checks, and changes nothing: no flag flipped, no request to the application", async () => {
     const before = await readFile(flagFile, "utf8");
-    const plan = await planRunbook(await featureRunbook(), { flag: "new-checkout", app_url: app.url }, { env: { PATH: process.env.PATH, FLAG_STORE_URL: flags.url } });
+    const plan = await planRunbook(await featureRunbook(), { flag: "new-checkout", app_url: app.url }, { env: { PATH: process.env.PATH, FLAG_STORE_URL: flags.url, APP_URL: app.url } });
     if (!plan.ok) throw new Error(JSON.stringify(plan.errors));
     expect(plan.steps.map((s) => `${s.step.section}/${s.step.id}: ${s.plan.summary}`)).toEqual([
       `prerequisites/flag-exists: GET ${flags.url}/flags/new-checkout`,
@@ -51,7 +51,7 @@ describe("planRunbook (dry run of an example runbook against real local services
   });
 
   it("can execute the read-only prerequisites as checks", async () => {
-    const env = { PATH: process.env.PATH, FLAG_STORE_URL: flags.url };
+    const env = { PATH: process.env.PATH, FLAG_STORE_URL: flags.url, APP_URL: app.url };
     const present = await planRunbook(await featureRunbook(), { flag: "new-checkout", app_url: app.url }, { env }, { executePrerequisites: true });
     expect(present.ok && present.steps[0]?.plan.checks.at(-1)).toEqual({ name: "prerequisite", ok: true, detail: "passed" });
 
@@ -62,12 +62,14 @@ describe("planRunbook (dry run of an example runbook against real local services
   });
 
   it("reports parameter and environment problems instead of planning", async () => {
-    const plan = await planRunbook(await featureRunbook(), { flag: "new-checkout", app_url: app.url }, { env: { PATH: process.env.PATH } });
+    const plan = await planRunbook(await featureRunbook(), { flag: "new-checkout", app_url: app.url }, { env: { PATH: process.env.PATH, APP_URL: app.url } });
     expect(plan.ok).toBe(false);
     if (plan.ok) return;
     expect(plan.errors.map((e) => `${e.step}: ${e.message}`)).toEqual([
       "flag-exists: environment variable FLAG_STORE_URL is not set",
       "disable-flag: environment variable FLAG_STORE_URL is not set",
     ]);
+    const nowhere = await planRunbook(await featureRunbook(), { flag: "new-checkout", app_url: app.url }, { env: { PATH: process.env.PATH, FLAG_STORE_URL: flags.url } });
+    expect(!nowhere.ok && nowhere.errors.map((e) => `${e.path}: ${e.message}`)).toEqual(["params.app_url: app_url cannot be used in production on this server: APP_URL is not set"]);
   });
 });

@@ -9,6 +9,8 @@ export type RunbookPlan =
   | { ok: false; runbook: string; version: string; errors: RenderError[] };
 
 export type PlanOptions = {
+  /** The environment whose rules apply (where url parameters may point); default: the runbook's first. */
+  environment?: string;
   /** Also execute the prerequisite steps (read-only by schema) and report each as a check. */
   executePrerequisites?: boolean;
   signal?: AbortSignal;
@@ -30,7 +32,7 @@ async function runPrerequisite(step: RenderedStep, ctx: PlanContext, opts: PlanO
  */
 export async function planRunbook(loaded: LoadedRunbook, input: Record<string, unknown>, ctx: PlanContext, opts: PlanOptions = {}): Promise<RunbookPlan> {
   const base = { runbook: loaded.runbook.name, version: loaded.version };
-  const rendered = renderRunbook(loaded.runbook, input, ctx.env);
+  const rendered = renderRunbook(loaded.runbook, input, ctx.env, opts.environment);
   if (!rendered.ok) return { ...base, ok: false, errors: rendered.errors };
   const steps: StepPlan[] = [];
   for (const step of rendered.steps) {

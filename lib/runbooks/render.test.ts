@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { fixedParams, runbookEnvironments } from "./environments";
 import { parseRunbook } from "./load";
 import { resolveParams, type ParameterDef } from "./params";
 import { formatRenderError, renderRunbook, renderStep } from "./render";
@@ -123,6 +124,9 @@ describe("renderRunbook over the example runbooks", () => {
     FRONTEND_DIR: "/opt/frontend",
     FLAG_STORE_URL: "http://127.0.0.1:4010",
     DEMO_SERVICE_URL: "http://127.0.0.1:4020",
+    DEMO_DRILL_SERVICE_URL: "http://127.0.0.1:4021",
+    APP_URL: "https://app.example.com",
+    SITE_URL: "https://www.example.com",
     ROLLCALL_NODE: "/usr/bin/node",
     ROLLCALL_HOME: "/opt/rollcall",
   };
@@ -132,7 +136,7 @@ describe("renderRunbook over the example runbooks", () => {
     backup_id: "good-20261101",
     flag: "new-checkout",
     string: "registry.example.com/app",
-    url: "https://app.example.com",
+    url: "https://app.example.com/",
     number: 1,
     boolean: true,
   };
@@ -141,8 +145,12 @@ describe("renderRunbook over the example runbooks", () => {
   it.each(files)("%s renders every step with sample parameters", (file) => {
     const r = parseRunbook(file, readFileSync(path.join(root, "runbooks", file), "utf8"));
     if (!r.ok) throw new Error("does not load");
-    const input = Object.fromEntries(r.loaded.runbook.parameters.filter((p) => p.required).map((p) => [p.name, samples[p.type]]));
-    const rendered = renderRunbook(r.loaded.runbook, input, env);
+    const environment = runbookEnvironments(r.loaded.runbook)[0]!;
+    const fixed = fixedParams(environment, env);
+    if (!fixed.ok) throw new Error("an environment's fixed value does not resolve");
+    const sample = (p: { name: string; type: string }) => (p.name === "site_url" ? env.SITE_URL : samples[p.type]);
+    const input = { ...Object.fromEntries(r.loaded.runbook.parameters.filter((p) => p.required).map((p) => [p.name, sample(p)])), ...fixed.values };
+    const rendered = renderRunbook(r.loaded.runbook, input, env, environment.name);
     if (!rendered.ok) throw new Error(rendered.errors.map(formatRenderError).join("\n"));
     const count = r.loaded.runbook.prerequisites.length + r.loaded.runbook.steps.length + r.loaded.runbook.validation.length;
     expect(rendered.steps).toHaveLength(count);

@@ -2,12 +2,21 @@ import { z } from "zod";
 import { EXECUTOR_KINDS } from "../executors/kinds.ts";
 import { getExecutor } from "../executors/registry.ts";
 import { checkParamValue, PARAMETER_TYPES, type ParameterDef } from "./params.ts";
-import { hasPlaceholder, placeholders, walkStrings } from "./template.ts";
+import { hasPlaceholder, placeholders, walkStrings, wholePlaceholder } from "./template.ts";
+import { baseEntryProblem, secretEnvNames, urlTemplateProblems } from "./url-policy.ts";
 
 export const RUNBOOK_SCOPES = ["full_system", "database_application", "application", "feature", "configuration", "frontend", "database"] as const;
 export type RunbookScope = (typeof RUNBOOK_SCOPES)[number];
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lower-case letters, digits and -");
+
+// Base URLs: a literal http(s) URL without query or fragment (origin, or origin and path prefix), or exactly {{ env.NAME }}.
+const ZBaseUrls = z.array(
+  z.string().superRefine((entry, ctx) => {
+    const problem = baseEntryProblem(entry);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+);
 
 export const ZParameter = z
   .strictObject({
@@ -16,8 +25,12 @@ export const ZParameter = z
     required: z.boolean().default(false),
     default: z.union([z.string(), z.number(), z.boolean()]).optional(),
     description: z.string().optional(),
+    allowedUrls: ZBaseUrls.optional().describe(
+      "type url only: the base URLs a value may point to (same scheme, host and port, at or below the path), each a URL or {{ env.NAME }}; an environment may set its own list",
+    ),
   })
   .superRefine((p, ctx) => {
+    if (p.allowedUrls && p.type !== "url") ctx.addIssue({ code: "custom", path: ["allowedUrls"], message: "only a url parameter has allowedUrls" });
     if (p.default === undefined) return;
     const checked = checkParamValue(p.type, p.default);
     if (!checked.ok) ctx.addIssue({ code: "custom", path: ["default"], message: `default ${checked.message}` });
@@ -52,6 +65,10 @@ export const ZEnvironment = z.strictObject({
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .default({})
     .describe("parameter values fixed for this environment (a request cannot change them); a value may name server variables, {{ env.NAME }}, resolved and stored when the rollback is requested, so never use that for secrets"),
+  allowedUrls: z
+    .record(z.string(), ZBaseUrls)
+    .optional()
+    .describe("per url parameter, the base URLs it may point to in this environment (instead of the parameter's own allowedUrls)"),
 });
 export type Environment = z.infer<typeof ZEnvironment>;
 
@@ -84,12 +101,55 @@ function checkExecutorParams(step: Step, at: Path, ctx: Ctx) {
   }
 }
 
-function checkRunbook(rb: { parameters: Parameter[]; environments?: Record<string, Environment> } & Record<Section, Step[]>, ctx: Ctx) {
+type Secrets = Record<string, { sendTo: string[] }>;
+
+/** Every url parameter says where it may point in every environment: fixed there, or allowed base URLs. */
+function checkUrlParameters(rb: { parameters: Parameter[]; environments?: Record<string, Environment> }, ctx: Ctx) {
+  const envs = rb.environments && Object.keys(rb.environments).length ? Object.entries(rb.environments) : ([["production", undefined]] as const);
+  for (const [envName, envDef] of Object.entries(rb.environments ?? {})) {
+    for (const name of Object.keys(envDef.allowedUrls ?? {})) {
+      if (rb.parameters.find((p) => p.name === name)?.type !== "url") ctx.addIssue({ code: "custom", path: ["environments", envName, "allowedUrls", name], message: `${name} is not a url parameter` });
+    }
+  }
+  rb.parameters.forEach((p, i) => {
+    if (p.type !== "url") return;
+    const open = envs.filter(([, e]) => !(e && p.name in e.params) && !e?.allowedUrls?.[p.name] && !p.allowedUrls).map(([n]) => n);
+    if (open.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["parameters", i, "allowedUrls"],
+        message: `url parameter ${p.name} must say where it may point (in ${open.join(", ")}): allowedUrls: ["https://app.example.com", "{{ env.APP_URL }}"], or per environment under environments.<name>.allowedUrls.${p.name}, or a value the environment fixes`,
+      });
+    }
+  });
+}
+
+/** URL fields built from parts, url parameters used whole, and every secret a step sends declared. */
+function checkStepUrls(step: Step, at: Path, params: Map<string, ParameterDef>, secrets: Secrets, ctx: Ctx) {
+  const fields = getExecutor(step.executor)?.urlFields ?? [];
+  for (const field of fields) {
+    for (const p of urlTemplateProblems(step.params[field], field, (n) => params.get(n)?.type)) ctx.addIssue({ code: "custom", path: [...at, "params", ...p.path], message: p.message });
+  }
+  walkStrings(step.params, (s, path) => {
+    for (const p of placeholders(s).found) {
+      if (p.source !== "params" || params.get(p.name)?.type !== "url" || wholePlaceholder(s)) continue;
+      ctx.addIssue({ code: "custom", path: [...at, "params", ...path], message: `{{ params.${p.name} }} is a URL: use it as a whole value, or as the base of { base, path, query }` });
+    }
+  });
+  if (!getExecutor(step.executor)?.targets) return;
+  for (const s of secretEnvNames(step.executor, step.params)) {
+    if (secrets[s.name]) continue;
+    ctx.addIssue({ code: "custom", path: [...at, "params", ...s.path], message: `{{ env.${s.name} }} is a secret this step sends: declare where it may go, secrets: { ${s.name}: { sendTo: ["https://app.example.com"] } }` });
+  }
+}
+
+function checkRunbook(rb: { parameters: Parameter[]; environments?: Record<string, Environment>; secrets?: Secrets } & Record<Section, Step[]>, ctx: Ctx) {
   const params = new Map<string, ParameterDef>();
   rb.parameters.forEach((p, i) => {
     if (params.has(p.name)) ctx.addIssue({ code: "custom", path: ["parameters", i, "name"], message: `parameter ${p.name} is declared twice` });
     params.set(p.name, p);
   });
+  checkUrlParameters(rb, ctx);
   for (const [envName, envDef] of Object.entries(rb.environments ?? {})) {
     for (const [name, value] of Object.entries(envDef.params)) {
       const def = params.get(name);
@@ -142,6 +202,7 @@ function checkRunbook(rb: { parameters: Parameter[]; environments?: Record<strin
         }
       });
       checkExecutorParams(step, at, ctx);
+      checkStepUrls(step, at, params, rb.secrets ?? {}, ctx);
     });
   }
 }
@@ -158,6 +219,10 @@ export const ZRunbook = z
       .record(id, ZEnvironment)
       .optional()
       .describe("where this runbook can run, with the parameter values fixed per environment; without it the only environment is production"),
+    secrets: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a server variable's name"), z.strictObject({ sendTo: ZBaseUrls.min(1) }))
+      .optional()
+      .describe("server variables a step sends as credentials ({{ env.NAME }} in a header, token, body or query), each with the base URLs it may be sent to"),
     prerequisites: z.array(ZStep).default([]).describe("read-only checks (shell, http GET/HEAD, health-check, manual): a dry run may execute them; a live run runs them first"),
     steps: z.array(ZStep).min(1, "a runbook needs at least one step"),
     validation: z.array(ZStep).default([]).describe("post-rollback validation: health checks and the manual checklist"),

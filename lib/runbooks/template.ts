@@ -62,6 +62,13 @@ export function substitute(value: unknown, scope: Scope, path: (string | number)
   return { value: visit(value, path), errors, envUsed: [...envUsed] };
 }
 
+/** The placeholder a string consists of exactly ("{{ params.x }}"), or null. */
+export function wholePlaceholder(text: string): Placeholder | null {
+  if (!WHOLE.test(text)) return null;
+  const { found, unknown } = placeholders(text);
+  return found.length === 1 && unknown.length === 0 ? found[0]! : null;
+}
+
 export function hasPlaceholder(value: unknown): boolean {
   return typeof value === "string" && /\{\{.*?\}\}/.test(value);
 }

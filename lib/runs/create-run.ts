@@ -18,8 +18,8 @@ import type { AfterCommit } from "./lifecycle.ts";
  * AppError naming each problem. Steps are rendered again when they run, so values taken from
  * secret environment variables are never stored.
  */
-export function renderOrThrow(loaded: LoadedRunbook, params: Record<string, unknown>) {
-  const rendered = renderRunbook(loaded.runbook, params, process.env);
+export function renderOrThrow(loaded: LoadedRunbook, params: Record<string, unknown>, environment: string) {
+  const rendered = renderRunbook(loaded.runbook, params, process.env, environment);
   if (!rendered.ok) {
     const fieldErrors: Record<string, string[]> = {};
     for (const e of rendered.errors) (fieldErrors[e.path.startsWith("params.") ? e.path : "runbook"] ??= []).push(formatRenderError(e));
@@ -34,6 +34,8 @@ export type NewRun = {
   requestId: string | null;
   loaded: LoadedRunbook;
   params: Record<string, ParamValue>;
+  /** The environment whose rules the parameters are checked against (where url parameters may point). */
+  environment: string;
   mode: RunMode;
   now: Date;
 };
@@ -44,7 +46,7 @@ export type NewRun = {
  * Returns what to do once the transaction has committed.
  */
 export async function createRun(tx: Tx, ctx: Ctx, r: NewRun): Promise<{ runId: string; after: AfterCommit[] }> {
-  const rendered = renderOrThrow(r.loaded, r.params);
+  const rendered = renderOrThrow(r.loaded, r.params, r.environment);
   const rb = r.loaded.runbook;
   const run = await tx.run.create({
     data: {

@@ -52,8 +52,8 @@ beforeAll(async () => {
   const rb = runbookDir();
   rb.write(runbook("plan-check", [
     sh("touch-marker", 'echo touching; touch "$1"', {}, { args: ["{{ params.marker }}"] }),
-    { id: "notify-deploy", title: "Tell the deploy API", executor: "http", params: { method: "POST", url: "{{ env.TEST_HTTP_URL }}/deploy", body: { version: "v1" }, expectStatus: [200] } },
-  ], { ...markerParam, prerequisites: [{ id: "api-up", title: "API answers", executor: "http", params: { method: "GET", url: "{{ env.TEST_HTTP_URL }}/ready" } }] }));
+    { id: "notify-deploy", title: "Tell the deploy API", executor: "http", params: { method: "POST", url: { base: "{{ env.TEST_HTTP_URL }}", path: "deploy" }, body: { version: "v1" }, expectStatus: [200] } },
+  ], { ...markerParam, prerequisites: [{ id: "api-up", title: "API answers", executor: "http", params: { method: "GET", url: { base: "{{ env.TEST_HTTP_URL }}", path: "ready" } } }] }));
   rb.write(runbook("plan-fails", [
     { id: "missing-tool", title: "Run a tool that is not installed", executor: "shell", params: { argv: ["/nonexistent/rollcall-deploy-tool", "{{ params.marker }}"] } },
     sh("touch-marker", 'touch "$1"', {}, { args: ["{{ params.marker }}"] }),

@@ -36,14 +36,14 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   const out = await db().$transaction(async (tx) => {
     const inc = await tx.incident.findUnique({ where: { key }, select: { id: true, key: true } });
     if (!inc) throw new AppError("NOT_FOUND", `Incident ${key} does not exist.`);
-    return createRun(tx, ctx, { incidentId: inc.id, incidentKey: inc.key, requestId: null, loaded, params: { ...typed, ...fixed.values }, mode, now });
+    return createRun(tx, ctx, { incidentId: inc.id, incidentKey: inc.key, requestId: null, loaded, params: { ...typed, ...fixed.values }, environment: env.name, mode, now });
   });
   runAfterCommit(out.after);
   return { runId: out.runId, created: true, incidentKey: key, mode };
 }
 
 const rollbackSelect = {
-  id: true, status: true, runbook: true, runbookSnapshot: true, params: true, mode: true,
+  id: true, status: true, runbook: true, runbookSnapshot: true, params: true, mode: true, environment: true,
   incident: { select: { id: true, key: true, status: true } },
   run: { select: { id: true } },
 } as const satisfies Prisma.RollbackRequestSelect;
@@ -70,7 +70,7 @@ export async function startRollbackRun(tx: Tx, ctx: Ctx, requestId: string, now:
   const loaded = pinnedRunbook(req.runbookSnapshot);
   if (!loaded) throw new AppError("CONFLICT", `The runbook this rollback pinned (${req.runbook ?? "none"}) cannot be read any more; request the rollback again.`);
   const params = (req.params ?? {}) as Record<string, ParamValue>;
-  const out = await createRun(tx, ctx, { incidentId: req.incident.id, incidentKey: req.incident.key, requestId, loaded, params, mode: req.mode, now });
+  const out = await createRun(tx, ctx, { incidentId: req.incident.id, incidentKey: req.incident.key, requestId, loaded, params, environment: req.environment, mode: req.mode, now });
   await tx.rollbackRequest.update({ where: { id: requestId }, data: { startError: null } });
   return out;
 }

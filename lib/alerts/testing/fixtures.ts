@@ -60,7 +60,7 @@ export async function postAlert(baseUrl: string, slug: string, body: unknown, to
   const res = await fetch(`${baseUrl}/api/alerts/${slug}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let json: Record<string, unknown> = {};

@@ -27,7 +27,7 @@ export function amAlert(s: AmAlertSpec = {}, now = new Date()) {
   };
 }
 
-export function amWebhook(groupKey: string, alerts: ReturnType<typeof amAlert>[]) {
+export function amWebhook(groupKey: string, alerts: (ReturnType<typeof amAlert> & Record<string, unknown>)[]) {
   const firing = alerts.some((a) => a.status === "firing");
   return {
     receiver: "rollcall",

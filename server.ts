@@ -15,6 +15,7 @@ import { stampClientIp, trustedProxies } from "./lib/auth/client-ip.ts";
 import { policyState } from "./lib/decisions/policy-registry.ts";
 import { formatPolicyError } from "./lib/policy/load.ts";
 import { sweepApprovals } from "./lib/approvals/sweep.ts";
+import { reevaluateAlertGroups } from "./lib/alerts/sweep.ts";
 import { RunEngine } from "./lib/runs/engine.ts";
 import { startFlagServer } from "./lib/executors/flags/server.ts";
 import { startDemo } from "./lib/demo/start-demo.ts";
@@ -152,6 +153,7 @@ async function main() {
   const sweeper = setInterval(() => {
     sweepApprovals().catch((err: Error) => console.error(`[approvals] sweep failed: ${err.message}`));
     remindDueUpdates().catch((err: Error) => console.error(`[comms] update reminders failed: ${err.message}`));
+    reevaluateAlertGroups().catch((err: Error) => console.error(`[alerts] re-deciding waiting groups failed: ${err.message}`));
   }, 15_000);
   sweeper.unref();
   // Messages go out in the background, retried with backoff; every outcome lands on the timeline.

@@ -134,7 +134,7 @@ async function main() {
   log(`Rollcall is ready at ${publicUrl}  (${dev ? "development" : "production"}, ${embedded ? "embedded PostgreSQL in " + embedded.dataDir : "DATABASE_URL"})`);
   if (first.kind === "setup-password") {
     log(`First run: sign in as ${first.email} with the one-time setup password ${first.password}`);
-    log("           then add real administrators under Admin > Users and deactivate this account.");
+    log("           you must choose a new password then, and this one stops working.");
   }
   log(`Flag store: ${flags.url}`);
   if (demoService) log(`Demo service (v2 deployed, failing): ${demoService.url}  — declare an incident and run the "demo-service" runbook to roll it back`);

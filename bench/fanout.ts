@@ -36,11 +36,11 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { Server } from "socket.io";
-import { encode } from "next-auth/jwt";
 import { db } from "../lib/db/client.ts";
 import type { Ctx } from "../lib/auth/actor.ts";
 import { createIncident } from "../lib/incidents/create-incident.ts";
 import { createSocketServer } from "../lib/realtime/socket-server.ts";
+import { sessionCookieFor } from "../test/session.ts";
 import { publishRun } from "../lib/runs/engine.ts";
 import { rooms, type RunChanged } from "../lib/realtime/events.ts";
 import { describeMachine } from "./machine.ts";
@@ -145,7 +145,7 @@ await runBench("fanout", BUDGET_MS, async ({ url, say, onCleanup }) => {
     if (bareHttp.listening) await new Promise<void>((r) => bareHttp.close(() => r()));
   });
 
-  const cookies = await Promise.all(watchers.map(async (u) => `next-auth.session-token=${await encode({ token: { uid: u.id, email: u.email }, secret: SECRET })}`));
+  const cookies = await Promise.all(watchers.map((u) => sessionCookieFor(db(), u, SECRET)));
   const rssIdle = process.memoryUsage();
   // RSS sampled every 50 ms from here on: the peak while only our watchers are connected, and overall.
   let peakOurs = rssIdle.rss;

@@ -1,5 +1,4 @@
-import { redirect } from "next/navigation";
-import { getSession } from "@/lib/auth/session";
+import { requireUser } from "@/lib/auth/session";
 import { Nav } from "@/components/layout/nav";
 import { LiveProvider } from "@/components/realtime/live-provider";
 import { pendingCount } from "@/lib/approvals/queries";
@@ -8,8 +7,8 @@ import { can } from "@/lib/auth/permissions";
 import { UpdateDueBanner } from "@/components/comms/update-due-banner";
 
 export default async function BoardLayout({ children }: { children: React.ReactNode }) {
-  const user = await getSession();
-  if (!user) redirect("/login");
+  // Signed out: the login page; a forced password change: the password page.
+  const user = await requireUser();
   return (
     <LiveProvider>
       <a

@@ -149,7 +149,9 @@ export function NavBar({ main, admin, user }: { main: NavItem[]; admin: NavItem[
           <div className="flex items-center justify-between gap-3 border-t border-slate-200 pt-2 lg:order-4 lg:border-0 lg:pt-0 dark:border-slate-800">
             {/* Between lg and xl the row has no room for the name; it stays for screen readers. */}
             <span className="text-xs leading-tight lg:text-right lg:max-xl:sr-only">
-              <span className="block font-semibold">{user.name}</span>
+              <Link href="/account" className="block font-semibold hover:underline" title="Your account">
+                {user.name}
+              </Link>
               <span className="text-slate-600 dark:text-slate-400">{user.role}</span>
             </span>
             <SignOutButton />

@@ -6,13 +6,15 @@ import type { RoleName } from "./permissions.ts";
 import { dummyHash, verifyPassword } from "./password.ts";
 import { signInThrottle } from "./throttle.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
+import { pruneSessions, startSession } from "./sessions.ts";
 
 const ZCredentials = z.object({
   email: z.email().max(254),
   password: z.string().min(1).max(200),
 });
 
-export type RollcallUser = NextAuthUser & { role: RoleName };
+/** `sid`: the server-side session recorded for this sign-in (the JWT carries it). */
+export type RollcallUser = NextAuthUser & { role: RoleName; sid?: string };
 
 export type SignInFailure = "invalid-input" | "unknown-account" | "no-password" | "wrong-password" | "deactivated" | "locked";
 
@@ -73,12 +75,15 @@ export async function authorizeCredentials(raw: unknown, headers: unknown): Prom
   if (!user.active) return fail("deactivated", user.id);
 
   await throttle.recordSuccess(email, ip);
-  await client.$transaction((tx) =>
-    appendAudit(
+  const session = await client.$transaction(async (tx) => {
+    await pruneSessions(tx, user.id);
+    const s = await startSession(tx, { userId: user.id, method: "credentials", ip });
+    await appendAudit(
       tx,
       { actor: { type: "user", id: user.id, email: user.email, name: user.name, role: user.role }, ip },
-      { action: "auth.signin", targetType: "user", targetId: user.id, after: { method: "credentials" } },
-    ),
-  );
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+      { action: "auth.signin", targetType: "user", targetId: user.id, after: { method: "credentials", session: s.id } },
+    );
+    return s;
+  });
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sid: session.id };
 }

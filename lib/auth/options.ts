@@ -7,6 +7,8 @@ import { isRole } from "./permissions.ts";
 import { authorizeCredentials, type RollcallUser } from "./credentials.ts";
 import { mapOidcRole, oidcEmailVerified } from "./oidc.ts";
 import { safeCallbackUrl } from "./redirect.ts";
+import { revokeSession, SESSION_MAX_AGE_SECONDS, startSession } from "./sessions.ts";
+import { disconnectSessions } from "../realtime/publish.ts";
 
 function oidcProvider() {
   const e = env();
@@ -37,7 +39,7 @@ function oidcProvider() {
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({
@@ -82,15 +84,32 @@ export function authOptions(): NextAuthOptions {
             token.uid = row.id;
             token.role = row.role;
             token.provider = account?.provider ?? "credentials";
+            // The server-side session this cookie names (credentials sign-in recorded it with the address).
+            const sid = (user as { sid?: unknown }).sid;
+            token.sid = typeof sid === "string" ? sid : (await startSession(db(), { userId: row.id, method: account?.provider ?? "oidc" })).id;
           }
         }
         return token;
       },
       session({ session, token }) {
         if (session.user && typeof token.uid === "string" && isRole(token.role)) {
-          Object.assign(session.user, { id: token.uid, role: token.role });
+          Object.assign(session.user, { id: token.uid, role: token.role, sid: token.sid });
         }
         return session;
+      },
+    },
+    events: {
+      // Sign-out ends the session on the server too: a copy of the cookie stops working.
+      async signOut({ token }) {
+        const sid = typeof token?.sid === "string" ? token.sid : null;
+        const uid = typeof token?.uid === "string" ? token.uid : null;
+        if (!sid || !uid) return;
+        await db().$transaction(async (tx) => {
+          const user = await tx.user.findUnique({ where: { id: uid }, select: { id: true, email: true, name: true, role: true } });
+          if (!(await revokeSession(tx, sid, "signed-out")) || !user) return;
+          await appendAudit(tx, { actor: { type: "user", ...user } }, { action: "auth.signout", targetType: "user", targetId: user.id, after: { session: sid } });
+        });
+        disconnectSessions([sid], "You signed out.");
       },
     },
     logger: {

@@ -31,5 +31,6 @@ describe("permissions table", () => {
   it("grants admins every action and every role can read incidents", () => {
     expect([...PERMISSIONS.admin].sort()).toEqual([...ACTIONS].sort());
     for (const role of ROLES) expect(can(role, "incident.read")).toBe(true);
+    for (const role of ROLES) expect(can(role, "account.manage")).toBe(true);
   });
 });

@@ -28,11 +28,13 @@ export const ACTIONS = [
   "alerts.read",
   /** /admin/integrations: alert sources, their tokens and mappings. */
   "integrations.manage",
+  /** One's own account: change one's own password. */
+  "account.manage",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
-  viewer: ["incident.read", "service.read", "policy.read"],
+  viewer: ["incident.read", "service.read", "policy.read", "account.manage"],
   oncall: [
     "incident.read",
     "incident.declare",
@@ -49,6 +51,7 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "run.log.read",
     "status.publish",
     "comms.send",
+    "account.manage",
     "alerts.read",
   ],
   teamlead: [
@@ -67,9 +70,10 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "run.log.read",
     "status.publish",
     "comms.send",
+    "account.manage",
     "alerts.read",
   ],
-  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read", "alerts.read"],
+  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read", "account.manage", "alerts.read"],
   admin: [...ACTIONS],
 };
 

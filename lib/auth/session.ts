@@ -8,24 +8,31 @@ import { authOptions } from "./options.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
 import type { Ctx } from "./actor.ts";
 import { AppError } from "../errors.ts";
-import type { RoleName } from "./permissions.ts";
+import { resolveSession, type ResolvedSession, type SessionUser } from "./sessions.ts";
 
-export type SessionUser = { id: string; email: string; name: string; role: RoleName };
+export type { SessionUser };
+
+/** Where someone who must choose a new password is sent, whatever they asked for. */
+export const PASSWORD_CHANGE_PATH = "/account/password";
 
 /**
- * The signed-in user, re-read from the database on every request so a deactivation or role
- * change takes effect at once rather than when the JWT expires.
+ * The session the request's cookie names, re-read from the database on every request: a revoked
+ * session (sign-out, password change, reset), a deactivation or a role change takes effect at once
+ * rather than when the JWT expires.
+ */
+export const getSessionState = cache(async (): Promise<ResolvedSession | null> => {
+  const session = await getServerSession(authOptions());
+  const u = session?.user as { id?: unknown; sid?: unknown } | undefined;
+  return resolveSession(db(), { uid: u?.id, sid: u?.sid });
+});
+
+/**
+ * The signed-in user, or null. Someone who must first choose a new password counts as signed out
+ * everywhere but the password page, so nothing else works for them.
  */
 export const getSession = cache(async (): Promise<SessionUser | null> => {
-  const session = await getServerSession(authOptions());
-  const uid = (session?.user as { id?: string } | undefined)?.id;
-  if (!uid) return null;
-  const user = await db().user.findUnique({
-    where: { id: uid },
-    select: { id: true, email: true, name: true, role: true, active: true },
-  });
-  if (!user || !user.active) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  const s = await getSessionState();
+  return s && !s.mustChangePassword ? s.user : null;
 });
 
 export async function requestIp(): Promise<string | null> {
@@ -34,14 +41,23 @@ export async function requestIp(): Promise<string | null> {
 
 /** The context for a verb called from a server action or route: throws when signed out. */
 export async function requireCtx(): Promise<Ctx> {
-  const user = await getSession();
-  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
-  return { actor: { type: "user", ...user }, ip: await requestIp() };
+  const s = await getSessionState();
+  if (!s) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  if (s.mustChangePassword) throw new AppError("FORBIDDEN", `Choose a new password first (${PASSWORD_CHANGE_PATH}).`);
+  return { actor: { type: "user", ...s.user }, ip: await requestIp() };
 }
 
-/** For pages: the signed-in user, or a redirect to the login page. */
+/** For changing one's own password: allowed while a change is forced; names the current session. */
+export async function requireAccountCtx(): Promise<{ ctx: Ctx; sessionId: string; forced: boolean }> {
+  const s = await getSessionState();
+  if (!s) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  return { ctx: { actor: { type: "user", ...s.user }, ip: await requestIp() }, sessionId: s.sid, forced: s.mustChangePassword };
+}
+
+/** For pages: the signed-in user, or a redirect to the login page (or to the password page). */
 export async function requireUser(): Promise<SessionUser> {
-  const user = await getSession();
-  if (!user) redirect("/login");
-  return user;
+  const s = await getSessionState();
+  if (!s) redirect("/login");
+  if (s.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
+  return s.user;
 }

@@ -59,12 +59,14 @@ export type ClientToServerEvents = {
   "incident:unwatch": (key: string) => void;
 };
 
-export type SocketData = { userId: string; role: string; email: string };
+export type SocketData = { userId: string; role: string; email: string; sid?: string };
 
 export const rooms = {
   board: "board",
   incident: (key: string) => `incident:${key}`,
   user: (id: string) => `user:${id}`,
+  /** One signed-in browser's sockets, dropped when that session is revoked. */
+  session: (sid: string) => `session:${sid}`,
   approvals: (role: string) => `approvals:${role}`,
   run: (id: string) => `run:${id}`,
 };

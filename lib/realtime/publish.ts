@@ -43,6 +43,17 @@ export function disconnectUser(userId: string, reason: string) {
   io.in(`user:${userId}`).disconnectSockets(true);
 }
 
+/** Drops the sockets of revoked sessions (sign-out, password change or reset), on every instance. */
+export function disconnectSessions(sids: string[], reason: string) {
+  const io = g.__rollcallIo;
+  if (!io || sids.length === 0) return;
+  const targets = sids.map((sid) => `session:${sid}`);
+  io.to(targets).emit("session:ended", { reason });
+  io.in(targets).disconnectSockets(true);
+  // Signed-in status-page sockets are marked with their session: a revoked one stays anonymous-only.
+  io.of("/public").in(targets).disconnectSockets(true);
+}
+
 /** Drops status-page sockets without a session (the page just became sign-in only), on every instance. */
 export async function disconnectAnonymousPublic() {
   const io = g.__rollcallIo;

@@ -6,6 +6,7 @@ import pg from "pg";
 import { createAdapter } from "@socket.io/postgres-adapter";
 import type { Db } from "../db/client.ts";
 import { can } from "../auth/permissions.ts";
+import { resolveSession } from "../auth/sessions.ts";
 import { rooms } from "./events.ts";
 import { setIo, type IoServer } from "./publish.ts";
 import { originAllowed } from "./origin.ts";
@@ -39,7 +40,10 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
   });
 
   type IoSocket = Parameters<Parameters<IoServer["use"]>[0]>[0];
-  /** The signed-in, active user behind a socket's session cookie, or null. */
+  /**
+   * The signed-in, active user behind a socket's session cookie, or null: the session it names
+   * must not be revoked, and a user who must first choose a new password gets no live updates.
+   */
   const userOf = async (socket: IoSocket) => {
     try {
       const cookies = parseCookie(socket.request.headers.cookie ?? "");
@@ -49,10 +53,9 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
         secret: opts.secret,
         secureCookie: secure,
       });
-      const uid = typeof token?.uid === "string" ? token.uid : null;
-      if (!uid) return null;
-      const user = await opts.db.user.findUnique({ where: { id: uid }, select: { id: true, role: true, email: true, active: true } });
-      return user?.active ? user : null;
+      const session = await resolveSession(opts.db, token);
+      if (!session || session.mustChangePassword) return null;
+      return { ...session.user, sid: session.sid };
     } catch {
       return null;
     }
@@ -60,14 +63,15 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
   const authenticate = async (socket: IoSocket, next: (err?: Error) => void) => {
     const user = await userOf(socket);
     if (!user) return next(new Error("unauthenticated"));
-    socket.data = { userId: user.id, role: user.role, email: user.email };
+    socket.data = { userId: user.id, role: user.role, email: user.email, sid: user.sid };
     next();
   };
   io.use((socket, next) => void authenticate(socket, next));
 
   io.on("connection", (socket) => {
-    const { userId, role } = socket.data;
+    const { userId, role, sid } = socket.data;
     void socket.join(rooms.user(userId));
+    if (sid) void socket.join(rooms.session(sid));
     if (can(role, "incident.read")) void socket.join(rooms.board);
     if (can(role, "rollback.decide")) void socket.join(rooms.approvals(role));
     socket.on("incident:watch", (key) => {
@@ -86,12 +90,13 @@ export async function createSocketServer(opts: Options): Promise<{ io: IoServer;
   pub.use((socket, next) => {
     void (async () => {
       const user = await userOf(socket);
-      if (user) socket.data = { userId: user.id, role: user.role, email: user.email };
+      if (user) socket.data = { userId: user.id, role: user.role, email: user.email, sid: user.sid };
       if (user || (await statusIsPublic(opts.db))) return next();
       next(new Error("unauthenticated"));
     })().catch(() => next(new Error("unauthenticated")));
   });
   pub.on("connection", (socket) => {
+    if (socket.data?.sid) void socket.join(rooms.session(socket.data.sid));
     socket.onAny(() => socket.disconnect(true));
   });
 

@@ -1,10 +1,10 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
+import { sessionCookieFor } from "../../test/session";
 import type { Db } from "../db/client";
 import type { Ctx } from "../auth/actor";
 import type { RoleName } from "../auth/permissions";
@@ -59,9 +59,8 @@ async function makeUser(role: RoleName, active = true): Promise<User> {
   });
 }
 
-async function sessionCookie(user: User, secret = SECRET): Promise<string> {
-  const token = await encode({ token: { uid: user.id, email: user.email }, secret });
-  return `next-auth.session-token=${token}`;
+function sessionCookie(user: User, secret = SECRET): Promise<string> {
+  return sessionCookieFor(db, user, secret);
 }
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,10 +1,10 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
 import { appError } from "../../test/app-error";
+import { sessionCookieFor } from "../../test/session";
 import type { Db } from "../db/client";
 import type { Ctx } from "../auth/actor";
 import type { RoleName } from "../auth/permissions";
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 async function cookieFor(role: RoleName) {
   const a = ctxs[role].actor;
-  return `next-auth.session-token=${await encode({ token: { uid: a.id, email: a.email }, secret: SECRET })}`;
+  return sessionCookieFor(db, a, SECRET);
 }
 
 function publicSocket(cookie?: string): Socket {

@@ -14,7 +14,10 @@ export type FirstRun =
   | { kind: "admin-from-env"; email: string }
   | { kind: "setup-password"; email: string; password: string };
 
-/** On an empty user table: the admin from ADMIN_EMAIL/ADMIN_PASSWORD, or a one-time setup password. */
+/**
+ * On an empty user table: the admin from ADMIN_EMAIL/ADMIN_PASSWORD, or a one-time setup password
+ * that must be changed at first sign-in (it is printed in the start log, so it stops working then).
+ */
 export async function ensureFirstAdmin(db: Db, adminEmail?: string, adminPassword?: string): Promise<FirstRun> {
   if ((await db.user.count()) > 0) return { kind: "none" };
   const email = (adminEmail ?? SETUP_ADMIN_EMAIL).toLowerCase();
@@ -23,7 +26,7 @@ export async function ensureFirstAdmin(db: Db, adminEmail?: string, adminPasswor
   const created = await db.$transaction(async (tx) => {
     await tx.$executeRaw`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
     if ((await tx.user.count()) > 0) return false;
-    const user = await tx.user.create({ data: { email, name: "Administrator", role: "admin", passwordHash } });
+    const user = await tx.user.create({ data: { email, name: "Administrator", role: "admin", passwordHash, mustChangePassword: !adminPassword } });
     await appendAudit(tx, { actor: SYSTEM }, { action: "user.bootstrap", targetType: "user", targetId: user.id, after: { email, role: "admin" } });
     return true;
   });

@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import { appendAudit } from "../audit/index.ts";
 import { hashPassword } from "../auth/password.ts";
 import { disconnectUser } from "../realtime/publish.ts";
+import { revokeUserSessions } from "../auth/sessions.ts";
 import { ZChangeRole, ZCreateUser, ZSetActive } from "./schemas.ts";
 
 export async function createUser({ ctx, input }: { ctx: Ctx; input: unknown }) {
@@ -64,6 +65,8 @@ export async function setActive({ ctx, input }: { ctx: Ctx; input: unknown }) {
       : await assertNotLastAdmin(tx, userId);
     if (!before) throw new AppError("NOT_FOUND", "That user no longer exists.");
     await tx.user.update({ where: { id: userId }, data: { active } });
+    // Reactivating must not bring back sessions that were open when the account was deactivated.
+    if (!active) await revokeUserSessions(tx, userId, "deactivated");
     await appendAudit(tx, ctx, { action: active ? "user.activate" : "user.deactivate", targetType: "user", targetId: userId, before: { active: before.active }, after: { active } });
   });
   if (!active) disconnectUser(userId, "Your account was deactivated.");

@@ -36,3 +36,15 @@ export type ChangeRole = z.infer<typeof ZChangeRole>;
 
 export const ZSetActive = z.object({ userId: z.uuid(), active: z.enum(["true", "false"]).transform((v) => v === "true") });
 export type SetActive = z.infer<typeof ZSetActive>;
+
+export const ZChangePassword = z
+  .object({
+    current: z.string().min(1, "Enter your current password.").max(200),
+    password: ZPassword,
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ." });
+export type ChangePassword = z.infer<typeof ZChangePassword>;
+
+export const ZResetPassword = z.object({ userId: z.uuid() });
+export type ResetPassword = z.infer<typeof ZResetPassword>;

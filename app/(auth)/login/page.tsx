@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { getSession } from "@/lib/auth/session";
+import { getSessionState, PASSWORD_CHANGE_PATH } from "@/lib/auth/session";
 import { demoHint, ssoEnabled } from "@/lib/auth/login-info";
 import { LoginForm } from "@/components/auth/login-form";
 import { safeCallbackUrl } from "@/lib/auth/redirect";
@@ -8,7 +8,8 @@ import { env } from "@/lib/env";
 export const metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  if (await getSession()) redirect("/");
+  const signedIn = await getSessionState();
+  if (signedIn) redirect(signedIn.mustChangePassword ? PASSWORD_CHANGE_PATH : "/");
   const sp = await searchParams;
   const demo = await demoHint();
   const next = safeCallbackUrl(sp.callbackUrl, env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`);

@@ -5,6 +5,7 @@ import { listUsers } from "@/lib/users/manage-users";
 import { inviteStatus } from "@/lib/users/invite";
 import { CreateUserForm, UserRowActions } from "@/components/admin/user-forms";
 import { InviteUserForm, PendingInviteActions } from "@/components/admin/invite-forms";
+import { ResetPasswordForm } from "@/components/admin/reset-password-form";
 import { Card } from "@/components/ui/card";
 import { NotAllowed } from "@/components/auth/not-allowed";
 
@@ -83,6 +84,7 @@ export default async function UsersPage() {
                 </div>
                 <UserRowActions user={u} self={u.id === me.id} invitePending={Boolean(invite)} />
                 {invite && <PendingInviteActions user={u} />}
+                {u.active && !invite && u.id !== me.id && <ResetPasswordForm user={u} />}
               </Card>
             </li>
           );

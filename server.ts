@@ -15,15 +15,18 @@ import { stampClientIp, trustedProxies } from "./lib/auth/client-ip.ts";
 import { policyState } from "./lib/decisions/policy-registry.ts";
 import { formatPolicyError } from "./lib/policy/load.ts";
 import { sweepApprovals } from "./lib/approvals/sweep.ts";
-import { reevaluateAlertGroups } from "./lib/alerts/sweep.ts";
 import { RunEngine } from "./lib/runs/engine.ts";
 import { startFlagServer } from "./lib/executors/flags/server.ts";
 import { startDemo } from "./lib/demo/start-demo.ts";
 import { deliverDue } from "./lib/comms/send-message.ts";
 import { remindDueUpdates } from "./lib/comms/reminders.ts";
 import { watchServicesFile } from "./lib/services/watch-services-file.ts";
+import { auditKey, missingAuditKey } from "./lib/audit/key.ts";
+import { anchorDir, AuditAnchorer } from "./lib/audit/anchor.ts";
 
 const log = (line: string) => console.log(line);
+/** How often the audit chain's head is anchored (and once more at shutdown). */
+const AUDIT_ANCHOR_EVERY_MS = 5 * 60_000;
 const fail = (line: string): never => {
   console.error(`rollcall: ${line}`);
   process.exit(1);
@@ -75,6 +78,16 @@ async function main() {
     return fail(`migrations failed: ${err.message}`);
   });
   for (const m of migrated.applied) log(`applied migration ${m}`);
+
+  // The audit chain is keyed outside the database, and its head anchored where the database cannot
+  // write: now (marking where rows from before the keyed chain end), every few minutes and at shutdown.
+  const noAuditKey = missingAuditKey();
+  if (noAuditKey) {
+    await stopEmbedded();
+    return fail(noAuditKey);
+  }
+  const anchorer = new AuditAnchorer({ db: db(), dir: anchorDir(), key: auditKey(), log });
+  await anchorer.tick();
 
   const policy = policyState();
   if (!policy.active) {
@@ -134,7 +147,7 @@ async function main() {
   log(`Rollcall is ready at ${publicUrl}  (${dev ? "development" : "production"}, ${embedded ? "embedded PostgreSQL in " + embedded.dataDir : "DATABASE_URL"})`);
   if (first.kind === "setup-password") {
     log(`First run: sign in as ${first.email} with the one-time setup password ${first.password}`);
-    log("           you must choose a new password then, and this one stops working.");
+    log("           then add real administrators under Admin > Users and deactivate this account.");
   }
   log(`Flag store: ${flags.url}`);
   if (demoService) log(`Demo service (v2 deployed, failing): ${demoService.url}  — declare an incident and run the "demo-service" runbook to roll it back`);
@@ -153,7 +166,6 @@ async function main() {
   const sweeper = setInterval(() => {
     sweepApprovals().catch((err: Error) => console.error(`[approvals] sweep failed: ${err.message}`));
     remindDueUpdates().catch((err: Error) => console.error(`[comms] update reminders failed: ${err.message}`));
-    reevaluateAlertGroups().catch((err: Error) => console.error(`[alerts] re-deciding waiting groups failed: ${err.message}`));
   }, 15_000);
   sweeper.unref();
   // Messages go out in the background, retried with backoff; every outcome lands on the timeline.
@@ -166,6 +178,8 @@ async function main() {
       .finally(() => (delivering = false));
   }, 2_000);
   deliverer.unref();
+  const anchoring = setInterval(() => void anchorer.tick(), AUDIT_ANCHOR_EVERY_MS);
+  anchoring.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -174,6 +188,7 @@ async function main() {
     log(`${signal}: stopping Rollcall`);
     clearInterval(sweeper);
     clearInterval(deliverer);
+    clearInterval(anchoring);
     servicesWatch?.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
@@ -183,6 +198,7 @@ async function main() {
     await flags.close().catch(() => {});
     await sockets.close().catch(() => {});
     httpServer.closeAllConnections?.();
+    await anchorer.stop();
     await db().$disconnect().catch(() => {});
     await stopEmbedded();
     process.exit(0);

@@ -1,11 +1,14 @@
 // npm run audit:verify — recompute the audit hash chain of DATABASE_URL, or of the embedded
-// PostgreSQL in <DATA_DIR>/postgres when DATABASE_URL is unset. Exit 0 intact, 2 broken, 1 error.
+// PostgreSQL in <DATA_DIR>/postgres when DATABASE_URL is unset, under the audit key, and hold it to
+// the anchors in AUDIT_ANCHOR_DIR; an intact chain is anchored again. Exit 0 intact, 2 broken, 1 error.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createDb, type Db } from "../lib/db/client";
 import type { EmbeddedHandle } from "../lib/db/embedded";
 import { env } from "../lib/env";
-import { verifyAuditChain } from "../lib/audit/verify";
+import { walkAuditChain } from "../lib/audit/verify";
+import { auditKey } from "../lib/audit/key";
+import { anchorDir, appendAnchor, readAnchors } from "../lib/audit/anchor";
 import { checkReachable, resolveDatabase } from "../lib/setup/database";
 
 /** The pid of a postmaster running in dataDir, if any (EPERM: alive, owned by another user). */
@@ -45,13 +48,29 @@ async function main(): Promise<number> {
       return 1;
     }
     client = createDb(resolved.url);
-    const result = await verifyAuditChain(client);
-    if (result.ok) {
-      console.log(`audit chain OK: ${result.checked} rows`);
-      return 0;
+    const key = auditKey();
+    const dir = anchorDir();
+    const { anchors, problems } = readAnchors(dir, key);
+    const result = await walkAuditChain(client, { key, anchors, anchorProblems: problems });
+    if (!result.ok) {
+      const where = /^\d+$/.test(result.brokenAt!) ? `row ${result.brokenAt}` : result.brokenAt;
+      console.log(`audit chain BROKEN at ${where}: ${result.reason} (${result.checked} rows before it verified)`);
+      return 2;
     }
-    console.log(`audit chain BROKEN at row ${result.brokenAt}: ${result.reason} (${result.checked} rows before it verified)`);
-    return 2;
+    const notes = [
+      result.legacy ? `${result.legacy} legacy rows from before the keyed chain` : null,
+      anchors.length ? `held to ${result.anchored} anchors in ${dir}` : `no anchors in ${dir} yet`,
+    ].filter(Boolean);
+    console.log(`audit chain OK: ${result.checked} rows (${notes.join("; ")})`);
+    // The head just verified becomes an anchor: later deletions of these rows cannot pass.
+    try {
+      const [{ db: name } = { db: "" }] = await client.$queryRaw<{ db: string }[]>`select current_database() as db`;
+      const head = result.head ?? { id: null, hash: "0".repeat(64) };
+      appendAnchor(dir, key, { db: name, rows: result.checked, headId: head.id, headHash: head.hash }, new Date(), anchors.at(-1));
+    } catch (err) {
+      console.error(`audit:verify: could not write an anchor to ${dir}: ${(err as Error).message}`);
+    }
+    return 0;
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "P2021") {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -31,9 +31,24 @@ export type AuditContent = {
   at: Date;
 };
 
-export function auditHash(prevHash: string, row: AuditContent): string {
-  const body = canonicalJson({ ...row, at: row.at.toISOString() });
-  return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+function body(row: AuditContent): string {
+  return canonicalJson({ ...row, at: row.at.toISOString() });
+}
+
+/**
+ * The keyed chain: HMAC-SHA256 under a key the database never holds (lib/audit/key.ts), so whoever
+ * can write the table cannot recompute a row's hash after editing it, nor the hashes after it.
+ */
+export function auditHmac(key: Buffer, prevHash: string, row: AuditContent): string {
+  return createHmac("sha256", key).update(prevHash).update("\n").update(body(row)).digest("hex");
+}
+
+/**
+ * Rows written before the keyed chain (plain SHA-256, anyone can recompute it). Verification accepts
+ * them only before the first keyed row and the first anchor (see verify.ts); new rows are never legacy.
+ */
+export function legacyAuditHash(prevHash: string, row: AuditContent): string {
+  return createHash("sha256").update(prevHash).update("\n").update(body(row)).digest("hex");
 }
 
 /** Values stored in before/after: JSON-safe (bigints as strings, dates as ISO). */

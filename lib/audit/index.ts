@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client.ts";
 import { actorFields, actorRole, type Ctx } from "../auth/actor.ts";
-import { auditHash, GENESIS_HASH, toJsonSafe, type AuditContent } from "./hash.ts";
+import { auditHmac, GENESIS_HASH, toJsonSafe, type AuditContent } from "./hash.ts";
+import { auditKey } from "./key.ts";
 import { AUDIT_CHAIN_LOCK } from "../db/locks.ts";
 
 // One lock serialises chain appends across instances sharing the database.
@@ -13,8 +14,10 @@ export type AuditInput = {
   after?: unknown;
 };
 
-/** Appends one hash-chained audit row inside the caller's transaction. */
+/** Appends one audit row, chained by an HMAC under the audit key, inside the caller's transaction. */
 export async function appendAudit(tx: Tx, ctx: Ctx, input: AuditInput) {
+  // Before the lock: a server without a key fails here, and its change with it.
+  const key = auditKey();
   await tx.$executeRaw`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS_HASH;
@@ -32,7 +35,7 @@ export async function appendAudit(tx: Tx, ctx: Ctx, input: AuditInput) {
     ip: ctx.ip ?? null,
     at: new Date(),
   };
-  const hash = auditHash(prevHash, content);
+  const hash = auditHmac(key, prevHash, content);
   await tx.auditEvent.create({
     data: {
       ...content,

@@ -1,4 +1,3 @@
-import "server-only";
 import { db } from "../db/client.ts";
 import { metricSources, readMapping } from "../alerts/mapping.ts";
 import type { Policy } from "../policy/schema.ts";

@@ -99,7 +99,7 @@ export function chartsFromDecisions(decisions: DecisionReadings[], policy: Pick<
     }));
 }
 
-/** A step that gives about 120 points over the range, at least 15 s. */
+/** A step that gives about 200 points over the range (at least 1 s). */
 export function stepSeconds(start: Date, end: Date): number {
-  return Math.max(15, Math.ceil((end.getTime() - start.getTime()) / 1000 / 120));
+  return Math.max(1, Math.ceil((end.getTime() - start.getTime()) / 1000 / 200));
 }

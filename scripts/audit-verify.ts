@@ -48,13 +48,14 @@ async function main(): Promise<number> {
       return 1;
     }
     client = createDb(resolved.url);
-    const key = auditKey();
+    const key = auditKey({ create: false });
     const dir = anchorDir();
     const { anchors, problems } = readAnchors(dir, key);
     const result = await walkAuditChain(client, { key, anchors, anchorProblems: problems });
     if (!result.ok) {
       const where = /^\d+$/.test(result.brokenAt!) ? `row ${result.brokenAt}` : result.brokenAt;
-      console.log(`audit chain BROKEN at ${where}: ${result.reason} (${result.checked} rows before it verified)`);
+      const wrongKey = result.checked === 0 && result.reason === "row content does not match its hash" ? "; or AUDIT_HMAC_KEY is not the key these rows were written with" : "";
+      console.log(`audit chain BROKEN at ${where}: ${result.reason} (${result.checked} rows before it verified${wrongKey})`);
       return 2;
     }
     const notes = [

@@ -365,6 +365,15 @@ describe("npm run audit:verify", () => {
     expect(readAnchors(dir, auditKey()).anchors).toHaveLength(1);
   });
 
+  it("exits 1 without the audit key instead of making one up (which would fail every row)", async () => {
+    const { url } = await auditedDatabase();
+    const dataDir = anchorDir();
+    const res = await runVerify({ DATABASE_URL: url, AUDIT_HMAC_KEY: undefined, DATA_DIR: dataDir });
+    expect(res.code, res.out).toBe(1);
+    expect(res.out).toContain("audit:verify: no audit key: set AUDIT_HMAC_KEY");
+    expect(existsSync(path.join(dataDir, "audit-key"))).toBe(false);
+  });
+
   it("exits 1 with one clear line when the database cannot be reached", async () => {
     const port = await freePort();
     const res = await runVerify({ DATABASE_URL: `postgresql://postgres:x@127.0.0.1:${port}/rollcall` });

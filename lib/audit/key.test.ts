@@ -41,6 +41,13 @@ describe("the audit key", () => {
     expect(auditKey().equals(key)).toBe(true);
   });
 
+  it("audit:verify never generates a key: it says where it looked", () => {
+    setVars({ DATA_DIR: dir });
+    expect(() => auditKey({ create: false })).toThrow(`no audit key: set AUDIT_HMAC_KEY to the key Rollcall runs with, or DATA_DIR to the directory holding its audit-key (${path.join(dir, "audit-key")} does not exist)`);
+    const key = auditKey();
+    expect(auditKey({ create: false }).equals(key)).toBe(true);
+  });
+
   it("AUDIT_HMAC_KEY wins, and must be at least 32 bytes", () => {
     const key = randomBytes(48);
     setVars({ DATA_DIR: dir, AUDIT_HMAC_KEY: key.toString("base64"), NODE_ENV: "production" });

@@ -26,8 +26,11 @@ export function missingAuditKey(): string | null {
 
 const g = globalThis as unknown as { __rollcallAuditKey?: { source: string; key: Buffer } };
 
-/** The key of the audit chain; throws (with what to set) when this server has none. */
-export function auditKey(): Buffer {
+/**
+ * The key of the audit chain; throws (with what to set) when this server has none. `create: false`
+ * (audit:verify) never generates one: a fresh key would only make every row look tampered with.
+ */
+export function auditKey(opts: { create?: boolean } = {}): Buffer {
   const e = env();
   const file = path.resolve(e.DATA_DIR, "audit-key");
   const source = e.AUDIT_HMAC_KEY ? `env:${e.AUDIT_HMAC_KEY}` : `file:${file}`;
@@ -42,6 +45,9 @@ export function auditKey(): Buffer {
     try {
       text = readFileSync(file, "utf8").trim();
     } catch {
+      if (opts.create === false) {
+        throw new Error(`no audit key: set AUDIT_HMAC_KEY to the key Rollcall runs with, or DATA_DIR to the directory holding its audit-key (${file} does not exist)`);
+      }
       // Written aside and linked into place: of two processes starting at once, one key wins whole.
       mkdirSync(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;

@@ -18,6 +18,7 @@ import { sweepApprovals } from "./lib/approvals/sweep.ts";
 import { RunEngine } from "./lib/runs/engine.ts";
 import { startFlagServer } from "./lib/executors/flags/server.ts";
 import { startDemo } from "./lib/demo/start-demo.ts";
+import { ensureDemoIntegration } from "./lib/demo/demo-integration.ts";
 import { deliverDue } from "./lib/comms/send-message.ts";
 import { remindDueUpdates } from "./lib/comms/reminders.ts";
 import { watchServicesFile } from "./lib/services/watch-services-file.ts";
@@ -108,6 +109,8 @@ async function main() {
   // With the demo on and no ADMIN_EMAIL, the demo administrator is the first admin.
   const first = e.ADMIN_EMAIL || !demo ? await ensureFirstAdmin(db(), e.ADMIN_EMAIL, e.ADMIN_PASSWORD) : { kind: "none" as const };
   if (demo) await seedDemo(db());
+  // The demo's Alertmanager integration: `npm run demo:alert` posts with the token it keeps in DATA_DIR.
+  const demoAlerts = demo ? await ensureDemoIntegration(db(), path.resolve(e.DATA_DIR)) : null;
 
   // The built-in flag store (feature-flag runbooks work out of the box) and, with the demo, a
   // service to roll back. Runbooks reach them through these variables.
@@ -115,7 +118,7 @@ async function main() {
   if (!process.env.FLAG_STORE_URL) setEnv("FLAG_STORE_URL", flags.url);
   setEnv("ROLLCALL_HOME", import.meta.dirname);
   setEnv("ROLLCALL_NODE", process.execPath);
-  const demoService = demo ? await startDemo({ dataDir: path.resolve(e.DATA_DIR), root: import.meta.dirname, flags: flags.store, log }) : null;
+  const demoService = demo ? await startDemo({ dataDir: path.resolve(e.DATA_DIR), root: import.meta.dirname, flags: flags.store, log, port: e.DEMO_SERVICE_PORT || undefined }) : null;
   if (demoService) setEnv("DEMO_SERVICE_URL", demoService.url);
   // A second copy for drills: the demo-service runbook's "drill" environment points at it.
   const drillService = demo ? await startDemo({ dataDir: path.resolve(e.DATA_DIR), root: import.meta.dirname, flags: flags.store, log, instance: "drill" }) : null;
@@ -151,6 +154,7 @@ async function main() {
   }
   log(`Flag store: ${flags.url}`);
   if (demoService) log(`Demo service (v2 deployed, failing): ${demoService.url}  — declare an incident and run the "demo-service" runbook to roll it back`);
+  if (demoAlerts) log(`Demo alerts: npm run demo:alert posts the failing demo service's Alertmanager alert to /api/alerts/${demoAlerts.slug} (token in ${demoAlerts.tokenFile})`);
   if (drillService) log(`Demo drill copy: ${drillService.url}  — a drill of "demo-service" in its "drill" environment needs no approval`);
   if (demo) {
     log(`Demo data is on (DEMO=0 turns it off). Demo password for every demo user: ${DEMO_PASSWORD}`);

@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import type { FlagStore } from "../executors/flags/store.ts";
 import { freePort } from "../db/embedded.ts";
 import { resetDemoState } from "./demo-service.ts";
 
 export const DEMO_TRAFFIC_PER_SECOND = 4;
+
+/** Where the running demo service (not its drill copy) says it listens, for `npm run demo:alert`. */
+export function demoServiceUrlFile(dataDir: string): string {
+  return path.join(dataDir, "demo", "service.url");
+}
 
 /**
  * Starts the quick start's demo service as its own process (v2 deployed: broken) and turns its
@@ -32,6 +37,10 @@ export async function startDemo(opts: { dataDir: string; root: string; flags: Fl
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+  if (instance === "service") {
+    mkdirSync(path.dirname(demoServiceUrlFile(opts.dataDir)), { recursive: true });
+    writeFileSync(demoServiceUrlFile(opts.dataDir), `${url}\n`);
   }
   return {
     url,

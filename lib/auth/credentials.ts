@@ -7,6 +7,7 @@ import { dummyHash, verifyPassword } from "./password.ts";
 import { signInThrottle } from "./throttle.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
 import { pruneSessions, startSession } from "./sessions.ts";
+import { replaceControlCharacters } from "../validation/text.ts";
 
 const ZCredentials = z.object({
   email: z.email().max(254),
@@ -45,7 +46,8 @@ function tooMany(until: Date): Error {
  */
 export async function authorizeCredentials(raw: unknown, headers: unknown): Promise<RollcallUser | null> {
   const ip = clientIpOf(headers);
-  const rawEmail = typeof (raw as { email?: unknown } | null)?.email === "string" ? (raw as { email: string }).email : "";
+  // Whatever was typed is the throttle's key and goes into the audit row: no control characters.
+  const rawEmail = typeof (raw as { email?: unknown } | null)?.email === "string" ? replaceControlCharacters((raw as { email: string }).email) : "";
   const parsed = ZCredentials.safeParse(raw);
   const email = (parsed.success ? parsed.data.email : rawEmail).trim().toLowerCase().slice(0, 254);
   const client = db();

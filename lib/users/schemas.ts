@@ -39,9 +39,9 @@ export type SetActive = z.infer<typeof ZSetActive>;
 
 export const ZChangePassword = z
   .object({
-    current: z.string().min(1, "Enter your current password.").max(200),
+    current: singleLine().min(1, "Enter your current password.").max(200),
     password: ZPassword,
-    confirm: z.string(),
+    confirm: singleLine(),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ." });
 export type ChangePassword = z.infer<typeof ZChangePassword>;

@@ -6,6 +6,8 @@ import type { Ctx } from "../auth/actor";
 import { createIncident } from "../incidents/create-incident";
 import { addNote } from "../incidents/add-note";
 import { createContact } from "../contacts/manage-contacts";
+import { authorizeCredentials } from "../auth/credentials";
+import { CLIENT_IP_HEADER } from "../auth/client-ip";
 
 // A NUL used to reach PostgreSQL ("invalid byte sequence for encoding UTF8: 0x00") and answer 500.
 // Through the real verbs, it is a validation error on the field, and nothing is written.
@@ -55,5 +57,12 @@ describe("control characters through the verbs", () => {
     const err = await appError(createContact({ ctx, input: { name: "Omar \ud83d", title: "DevOps lead" } }));
     expect(err.fieldErrors.name?.[0]).toMatch(/^Remove the broken character U\+D83D at character 6/);
     expect(await written()).toEqual(before);
+  });
+
+  it("a NUL in the email at sign-in is a failed sign-in (audited with the character shown), not a database error", async () => {
+    const out = await authorizeCredentials({ email: "ada\u0000@example.test", password: "not the password" }, { [CLIENT_IP_HEADER]: "203.0.113.77" });
+    expect(out).toBeNull();
+    const row = await db.auditEvent.findFirstOrThrow({ where: { action: "auth.signin_failed" }, orderBy: { id: "desc" } });
+    expect(row.after).toMatchObject({ email: "ada\ufffd@example.test", reason: "invalid-input" });
   });
 });

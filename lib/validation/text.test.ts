@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { controlCharacterProblem, multiLine, singleLine } from "./text";
+import { controlCharacterProblem, multiLine, replaceControlCharacters, singleLine } from "./text";
 
 const LIB = path.resolve(import.meta.dirname, "..");
 
@@ -73,6 +73,14 @@ function inputAt(leaf: (string | number)[], value: string): unknown {
   return out;
 }
 
+type Issue = { path: PropertyKey[]; message: string; errors?: Issue[][] };
+
+/** Messages of the issues at `leaf`, with those nested in a union's branches (a union reports "invalid input"). */
+function messagesAt(issues: readonly Issue[], leaf: (string | number)[]): string[] {
+  const nested = (i: Issue): string[] => [i.message, ...(i.errors ?? []).flat().flatMap(nested)];
+  return issues.filter((i) => i.path.join(".") === leaf.join(".")).flatMap(nested);
+}
+
 function isSchema(v: unknown): v is z.ZodType {
   return typeof v === "object" && v !== null && "_zod" in v && "safeParse" in v;
 }
@@ -90,6 +98,7 @@ describe("control characters in text fields", () => {
     expect(multiLine().parse("line one\r\nline two\rthree\tTabbed")).toBe("line one\nline two\nthree\tTabbed");
     expect(multiLine().safeParse("note \u0000").error?.issues[0]?.message).toBe("Remove the invisible control character U+0000 at character 6: it cannot be stored.");
     expect(controlCharacterProblem("fine\n", true)).toBeNull();
+    expect(replaceControlCharacters("a\u0000b\nc\ud800😀")).toBe("a\ufffdb\ufffdc\ufffd😀");
   });
 
   it("every text field of every exported Z* schema in lib refuses a NUL, with the message", async () => {
@@ -106,7 +115,7 @@ describe("control characters in text fields", () => {
           const where = `${path.relative(LIB, file)} ${name}${leaf.length ? "." + leaf.join(".") : ""}`;
           checked.push(where);
           const res = schema.safeParse(inputAt(leaf, "Looks fine\u0000"));
-          const messages = res.success ? [] : res.error.issues.filter((i) => i.path.join(".") === leaf.join(".")).map((i) => i.message);
+          const messages = res.success ? [] : messagesAt(res.error.issues, leaf);
           if (!messages.some((m) => m.includes("U+0000"))) missing.push(where);
         }
       }

@@ -31,6 +31,14 @@ export function controlCharacterProblem(value: string, multiline: boolean): stri
   return null;
 }
 
+/**
+ * For text that must be recorded even though it is refused (the email of a failed sign-in): every
+ * control character and broken surrogate becomes U+FFFD, so it can be stored and still be seen.
+ */
+export function replaceControlCharacters(value: string): string {
+  return value.replace(new RegExp(`${CONTROL_LINE.source}|${LONE_SURROGATE.source}`, "g"), "\ufffd");
+}
+
 function refuseControls(schema: z.ZodString, multiline: boolean): z.ZodString {
   return schema.check((ctx) => {
     const message = controlCharacterProblem(ctx.value, multiline);

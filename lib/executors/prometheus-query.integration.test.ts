@@ -4,6 +4,8 @@ import { createPrometheusQueryExecutor, prometheusQueryExecutor, ZPrometheusQuer
 import { stepContext } from "./testing/context";
 import { startTestServer, type TestServer } from "./testing/http-server";
 import { startPrometheus, type Peer } from "./testing/prometheus";
+import { ZRunbook } from "../runbooks/schema";
+import { renderRunbook } from "../runbooks/render";
 
 // A real Prometheus (Debian package) scraping a local exporter whose gauges the test sets.
 let exporter: TestServer;
@@ -160,5 +162,36 @@ describe("prometheus-query executor (real Prometheus)", () => {
       await proxy.close();
     }
     expect(scrapes).toBeGreaterThan(0);
+  });
+
+  it("in a runbook, the Prometheus URL parameter points only where the runbook allows; rendered, the step measures for real", async () => {
+    const runbook = ZRunbook.parse({
+      name: "canary-check",
+      title: "Error rate back to normal",
+      scope: "application",
+      estimatedMinutes: { min: 1, max: 2 },
+      parameters: [{ name: "prometheus_url", type: "url", required: true, allowedUrls: ["{{ env.PROMETHEUS_URL }}"] }],
+      steps: [{ id: "note", title: "Rolled back", executor: "manual", params: { instructions: "Done." } }],
+      validation: [
+        {
+          id: "error-rate",
+          title: "Checkout error ratio under 5%",
+          executor: "prometheus-query",
+          params: { url: "{{ params.prometheus_url }}", query: "max(checkout_error_ratio)", successCondition: "result < 0.05", noData: "fail" },
+        },
+      ],
+    });
+    const env = { PROMETHEUS_URL: prometheus.url };
+    const outside = renderRunbook(runbook, { prometheus_url: exporter.url }, env, "production");
+    expect(outside.ok).toBe(false);
+    expect(!outside.ok && outside.errors[0]!.message).toBe(`prometheus_url may only point to ${prometheus.url} in production; ${exporter.url} is not allowed`);
+
+    const inside = renderRunbook(runbook, { prometheus_url: prometheus.url }, env, "production");
+    expect(inside.ok).toBe(true);
+    if (!inside.ok) return;
+    const step = inside.steps.find((s) => s.id === "error-rate")!;
+    expect(step).toMatchObject({ section: "validation", executor: "prometheus-query", params: { url: prometheus.url, count: 1 } });
+    await setRatio(0.01);
+    expect(await prometheusQueryExecutor.execute(step.params as never, stepContext().ctx)).toMatchObject({ ok: true, output: { verdict: "passed" } });
   });
 });

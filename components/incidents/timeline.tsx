@@ -1,6 +1,7 @@
 import type { IncidentDetail } from "@/lib/incidents/queries";
 import { STATUS_LABELS, type StatusName } from "@/lib/incidents/schemas";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { describeAlertEvent } from "@/components/alerts/timeline-text";
 
 type Event = IncidentDetail["timeline"][number];
 
@@ -91,6 +92,10 @@ function describe(e: Event): { title: string; body?: string } {
       };
     case "break_glass":
       return { title: "BREAK-GLASS: approval gate overridden", body: str("justification") };
+    case "alert_attached":
+    case "alerts_resolved":
+    case "automation_decision":
+      return describeAlertEvent(e.kind, p) ?? { title: e.kind };
     default:
       return { title: e.kind.replace(/_/g, " ") };
   }

@@ -31,6 +31,8 @@ import { Composer } from "@/components/comms/composer";
 import { composerData } from "@/lib/comms/composer-data";
 import { incidentDrafts } from "@/lib/comms/drafts";
 import { DraftsPanel } from "@/components/comms/drafts-panel";
+import { MetricCharts } from "@/components/charts/metric-chart";
+import { metricChartsForIncident } from "@/lib/metric-charts/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -57,6 +59,8 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const nowMs = new Date(now).getTime();
   const comms = can(role, "comms.send") ? await composerData(incident.key) : null;
   const drafts = comms ? await incidentDrafts(incident.key) : [];
+  // The metrics behind automatic decisions, against the policy's bands (Prometheus when the integration names one).
+  const metricCharts = policy ? await metricChartsForIncident(incident.id, policy.policy, new Date()) : [];
   const updateDueAt = ["resolved", "closed"].includes(incident.status) ? null : updateDue(incident);
   // One open live rollback at a time; a drill may be requested beside it.
   const mayRequest = can(role, "rollback.request") && !["resolved", "closed"].includes(incident.status) && (decision?.initiators.includes(role) ?? true);
@@ -272,6 +276,12 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                   </details>
                 )}
               </div>
+            </Card>
+          )}
+          {metricCharts.length > 0 && (
+            <Card aria-labelledby="metrics-h">
+              <h2 id="metrics-h" className="mb-3 font-semibold">Metrics behind the automatic decision</h2>
+              <MetricCharts charts={metricCharts} />
             </Card>
           )}
           <Card aria-labelledby="milestones">

@@ -5,6 +5,7 @@ export function Nav({ user, pending }: { user: { name: string; role: RoleName };
   const main: NavItem[] = [
     { href: "/", label: "Board" },
     { href: "/incidents", label: "Incidents" },
+    ...(can(user.role, "alerts.read") ? [{ href: "/alerts", label: "Alerts" }] : []),
     ...(can(user.role, "rollback.decide") || can(user.role, "rollback.request") ? [{ href: "/approvals", label: "Approvals", count: pending }] : []),
     { href: "/matrix", label: "Matrix" },
     { href: "/runbooks", label: "Runbooks" },
@@ -16,6 +17,7 @@ export function Nav({ user, pending }: { user: { name: string; role: RoleName };
     ...(can(user.role, "user.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
     ...(can(user.role, "comms.manage") ? [{ href: "/admin/channels", label: "Channels" }, { href: "/admin/templates", label: "Templates" }] : []),
     ...(can(user.role, "contacts.manage") ? [{ href: "/admin/contacts", label: "Contacts" }] : []),
+    ...(can(user.role, "integrations.manage") ? [{ href: "/admin/integrations", label: "Integrations" }] : []),
     ...(can(user.role, "settings.manage") ? [{ href: "/admin/settings", label: "Settings" }] : []),
   ];
   return <NavBar main={main} admin={admin} user={{ name: user.name, role: ROLE_LABELS[user.role] }} />;

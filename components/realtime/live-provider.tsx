@@ -47,6 +47,13 @@ export function LiveProvider({ children }: { children: React.ReactNode }) {
       }
     });
     s.on("run:changed", refresh);
+    // Every alert of an incident resolved: its commander is told (the incident stays open).
+    s.on("alerts:resolved", (e) => {
+      refresh();
+      if (typeof Notification !== "undefined" && Notification.permission === "granted") {
+        new Notification(`Alerts resolved: ${e.incidentKey}`, { body: `${e.title}: every alert has resolved. Resolve the incident when you are sure.`, tag: `alerts-resolved-${e.incidentKey}` });
+      }
+    });
     s.on("approval:changed", (e) => {
       refresh();
       // A new request for someone who may decide it: a browser notification if they allowed it.

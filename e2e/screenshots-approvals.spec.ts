@@ -25,7 +25,7 @@ async function declarePending(page: Page): Promise<{ key: string; title: string 
   const request = page.getByRole("form", { name: "Request rollback" });
   await expect(request.getByLabel("Runbook")).toHaveValue("application-only");
   await request.getByLabel("image", { exact: true }).fill("registry.example.com/app-backend");
-  await request.getByLabel("health_url", { exact: true }).fill("https://api.example.com/health");
+  await request.getByLabel("health_url", { exact: true }).fill("http://127.0.0.1:9/health");
   await request.getByLabel("Reason").fill("Latency tripled with the deploy; v2.13.4 was fine for a week.");
   await request.getByRole("button", { name: "Request rollback approval" }).click();
   await expect(page.getByRole("article", { name: `Rollback request for ${key}` }).getByTestId("request-status")).toHaveText("Awaiting approval");

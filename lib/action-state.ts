@@ -1,8 +1,10 @@
 import { isAppError } from "./errors.ts";
 
 /** What a form action returns: a message, per-field errors, and what the user typed (kept on error). */
-export type ActionState = {
+export type ActionState<D = never> = {
   ok: boolean;
+  /** On success, what the form shows (a plan); only actions built with `data` have it. */
+  data?: D;
   message?: string;
   fieldErrors?: Record<string, string[]>;
   values?: Record<string, string | string[]>;

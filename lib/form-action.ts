@@ -10,7 +10,7 @@ import type { Ctx } from "./auth/actor.ts";
 export type FormValues = Record<string, string | string[]>;
 type Verb<R> = (args: { ctx: Ctx; input: unknown }) => Promise<R>;
 
-export type FormActionOptions<R> = {
+export type FormActionOptions<R, D = never> = {
   /** The verb's input, when it is not the form's values as they are. */
   input?: (values: FormValues, form: FormData) => unknown;
   /** Paths whose pages show what changed. */
@@ -21,18 +21,20 @@ export type FormActionOptions<R> = {
   clears?: boolean;
   /** Values never sent back to the browser on an error (secrets the user typed). */
   secret?: readonly string[];
+  /** What the form shows on success, sent to the browser: pick only what may be shown. */
+  data?: (result: R, values: FormValues) => D;
 };
 
 /** Builds a `useActionState` server action around a verb; export it from a "use server" file. */
-export function formAction<R>(verb: Verb<R>, opts: FormActionOptions<R>) {
-  return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+export function formAction<R, D = never>(verb: Verb<R>, opts: FormActionOptions<R, D>) {
+  return async (_prev: ActionState<D>, form: FormData): Promise<ActionState<D>> => {
     const values = formValues(form);
     try {
       const result = await verb({ ctx: await requireCtx(), input: opts.input ? opts.input(values, form) : values });
       const paths = opts.revalidate?.(values, result) ?? [];
       for (const p of Array.isArray(paths) ? paths : [paths]) revalidatePath(p);
       const message = typeof opts.success === "string" ? opts.success : opts.success(result, values);
-      return { ok: true, message, ...(opts.clears ? { at: Date.now() } : {}) };
+      return { ok: true, message, ...(opts.clears ? { at: Date.now() } : {}), ...(opts.data ? { data: opts.data(result, values) } : {}) };
     } catch (err) {
       const kept = Object.fromEntries(Object.entries(values).filter(([k]) => !opts.secret?.includes(k)));
       return errorState(err, kept);

@@ -1,11 +1,11 @@
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
-import { findRunbook } from "@/lib/runs/runbook-registry";
-import { planRunbook } from "@/lib/runbooks/plan";
-import { formatRenderError } from "@/lib/runbooks/render";
+import { can } from "@/lib/auth/permissions";
+import { environmentsForRequest, findRunbook } from "@/lib/runs/runbook-registry";
+import { runbookEnvironments } from "@/lib/runbooks/environments";
+import { SECTIONS } from "@/lib/runbooks/schema";
 import { Card } from "@/components/ui/card";
-import { Button } from "@/components/ui/button";
-import { TextInput } from "@/components/ui/field";
+import { PlanForm } from "@/components/runbooks/plan-form";
 
 export const dynamic = "force-dynamic";
 
@@ -13,19 +13,24 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
   return { title: `Runbook ${(await params).name}` };
 }
 
-/** The runbook and its plan for the parameters in the query string: what exactly it would do. */
+const SECTION_TITLES = { prerequisites: "Prerequisites (checks)", steps: "Steps", validation: "Validation" } as const;
+
+/**
+ * The runbook as written, for anyone signed in. Planning asks real systems (hosts, clusters,
+ * databases, flag stores), so it is a form for those who may start runs: a GET never plans.
+ */
 export default async function RunbookPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireUser();
+  const user = await requireUser();
   const loaded = await findRunbook((await params).name);
   if (!loaded) notFound();
   const rb = loaded.runbook;
+  const mayPlan = can(user.role, "run.start");
   const sp = await searchParams;
-  const input: Record<string, string> = {};
+  const initial: Record<string, string> = {};
   for (const p of rb.parameters) {
     const v = sp[p.name];
-    if (typeof v === "string" && v !== "") input[p.name] = v.slice(0, 500);
+    if (typeof v === "string" && v !== "") initial[p.name] = v.slice(0, 500);
   }
-  const plan = await planRunbook(loaded, input, { env: process.env });
   return (
     <div className="space-y-4">
       <div>
@@ -36,53 +41,59 @@ export default async function RunbookPage({ params, searchParams }: { params: Pr
         {rb.description && <p className="mt-2 max-w-3xl">{rb.description}</p>}
       </div>
       {rb.parameters.length > 0 && (
-        <Card>
-          <form className="grid gap-3 sm:grid-cols-2" aria-label="Plan parameters">
+        <Card aria-label="Parameters">
+          <h2 className="mb-2 font-semibold">Parameters</h2>
+          <ul className="space-y-1 text-sm">
             {rb.parameters.map((p) => (
-              <label key={p.name} className="block text-sm font-medium">
-                {p.name}
-                {p.required ? "" : " (optional)"} <span className="text-xs font-normal text-slate-600 dark:text-slate-400">{p.description ?? p.type}</span>
-                <TextInput name={p.name} defaultValue={input[p.name] ?? (p.default === undefined ? "" : String(p.default))} />
-              </label>
-            ))}
-            <div className="sm:col-span-2">
-              <Button type="submit" variant="secondary">Show the plan</Button>
-            </div>
-          </form>
-        </Card>
-      )}
-      <Card>
-        <h2 className="mb-2 font-semibold">Plan (no side effects)</h2>
-        {!plan.ok ? (
-          <ul role="alert" className="list-disc pl-5 text-sm text-red-700 dark:text-red-400">
-            {plan.errors.map((e, i) => (
-              <li key={i}>{formatRenderError(e)}</li>
-            ))}
-          </ul>
-        ) : (
-          <ol className="space-y-3">
-            {plan.steps.map(({ step, plan: p }) => (
-              <li key={step.id} className="text-sm">
-                <p className="font-medium">
-                  {step.section === "steps" ? "" : `${step.section}: `}
-                  {step.title} <span className="text-xs text-slate-600 dark:text-slate-400">({step.executor}{step.idempotent ? ", idempotent" : ""})</span>
-                </p>
-                <p className="text-slate-600 dark:text-slate-400">{p.summary}</p>
-                <ul className="ml-4 list-disc font-mono text-xs">
-                  {p.actions.map((a, i) => (
-                    <li key={i}>{a}</li>
-                  ))}
-                </ul>
-                {p.checks.map((c, i) => (
-                  <p key={i} className={`font-mono text-xs ${c.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>
-                    {c.ok ? "ok" : "FAIL"} {c.name}: {c.detail}
-                  </p>
-                ))}
+              <li key={p.name}>
+                <span className="font-mono">{p.name}</span> <span className="text-xs text-slate-600 dark:text-slate-400">({p.type}{p.required ? ", required" : p.default !== undefined ? `, default ${String(p.default)}` : ", optional"})</span>
+                {p.description ? ` ${p.description}` : ""}
+                {p.allowedUrls && <span className="block pl-4 font-mono text-xs break-all text-slate-600 dark:text-slate-400">may point to {p.allowedUrls.join(", ")}</span>}
               </li>
             ))}
-          </ol>
-        )}
+          </ul>
+        </Card>
+      )}
+      <Card aria-label="Environments">
+        <h2 className="mb-2 font-semibold">Environments</h2>
+        <ul className="space-y-1 text-sm">
+          {runbookEnvironments(rb).map((e) => (
+            <li key={e.name}>
+              <span className="font-medium">{e.name}</span>
+              {e.production && e.name !== "production" ? " (production)" : ""}
+              {Object.entries(e.params).map(([k, v]) => (
+                <span key={k} className="block pl-4 font-mono text-xs break-all text-slate-600 dark:text-slate-400">
+                  {k} = {String(v)}
+                </span>
+              ))}
+            </li>
+          ))}
+        </ul>
       </Card>
+      <Card aria-label="Steps">
+        {SECTIONS.filter((s) => rb[s].length > 0).map((section) => (
+          <div key={section} className="mb-3 last:mb-0">
+            <h2 className="mb-1 font-semibold">{SECTION_TITLES[section]}</h2>
+            <ol className="list-decimal space-y-1 pl-5 text-sm">
+              {rb[section].map((s) => (
+                <li key={s.id}>
+                  {s.title} <span className="text-xs text-slate-600 dark:text-slate-400">({s.executor}{s.idempotent ? ", idempotent" : ""})</span>
+                </li>
+              ))}
+            </ol>
+          </div>
+        ))}
+      </Card>
+      {mayPlan ? (
+        <PlanForm
+          runbook={rb.name}
+          parameters={rb.parameters.map((p) => ({ name: p.name, type: p.type, required: p.required, default: p.default === undefined ? "" : String(p.default), description: p.description ?? "" }))}
+          environments={environmentsForRequest(rb)}
+          initial={initial}
+        />
+      ) : (
+        <p className="text-sm text-slate-600 dark:text-slate-400">Planning a runbook checks real systems, so it is for people who may start runs (on-call engineers, team leads, administrators).</p>
+      )}
     </div>
   );
 }

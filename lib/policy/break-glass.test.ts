@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakGlassRefusal, DEFAULT_BREAK_GLASS, type BreakGlassRule } from "./break-glass";
+import { breakGlassRefusal, DEFAULT_BREAK_GLASS, describeBreakGlass, type BreakGlassRule } from "./break-glass";
 import { ZApproval } from "./schema";
 
 const request = { requestedById: "u-requester", severity: "MEDIUM" };
@@ -31,5 +31,10 @@ describe("break-glass: who may override the gate on whose request", () => {
     expect(ZApproval.parse({ mode: "role", roles: ["teamlead"], breakGlass: { roles: ["admin"] } }).breakGlass).toEqual({ roles: ["admin"], ownRequest: false });
     expect(ZApproval.safeParse({ mode: "role", roles: ["teamlead"], breakGlass: { roles: ["viewer"] } }).success).toBe(false);
     expect(ZApproval.safeParse({ mode: "role", roles: ["teamlead"], breakGlass: { own: true } }).success).toBe(false);
+  });
+
+  it("reads as a few words on the matrix page", () => {
+    expect(describeBreakGlass(DEFAULT_BREAK_GLASS)).toBe("break glass: anyone allowed to, not the requester");
+    expect(describeBreakGlass({ roles: ["teamlead", "admin"], ownRequest: true })).toBe("break glass: teamlead or admin, the requester too");
   });
 });

@@ -28,3 +28,9 @@ export function breakGlassRefusal(rule: BreakGlassRule, a: BreakGlassAttempt): s
   }
   return null;
 }
+
+/** The rule in a few words, as the matrix page shows it ("anyone allowed to, not the requester"). */
+export function describeBreakGlass(rule: BreakGlassRule): string {
+  const who = rule.roles.length > 0 ? rule.roles.join(" or ") : "anyone allowed to";
+  return `break glass: ${who}${rule.ownRequest ? ", the requester too" : ", not the requester"}`;
+}

@@ -10,6 +10,7 @@ import { WhatIf } from "@/components/policy/what-if";
 import { PolicyReview } from "@/components/policy/review-form";
 import { Card } from "@/components/ui/card";
 import { SeverityBadge } from "@/components/incidents/badges";
+import { describeBreakGlass } from "@/lib/policy/break-glass";
 
 export const metadata = { title: "Decision matrix" };
 export const dynamic = "force-dynamic";
@@ -113,7 +114,7 @@ export default async function MatrixPage() {
                     <td className={td}>&lt; {s.responseMinutes} min</td>
                     <td className={td}>{s.initiators.join(", ")}</td>
                     <td className={td}>
-                      {s.approval.mode === "none" ? "none: start at once" : `${s.approval.mode === "quorum" ? `${s.approval.quorum} × ` : ""}${s.approval.roles.join(" or ")}${s.approval.selfApproval ? "" : ", not the requester"}; expires ${s.approval.expiresMinutes} min`}
+                      {s.approval.mode === "none" ? "none: start at once" : `${s.approval.mode === "quorum" ? `${s.approval.quorum} × ` : ""}${s.approval.roles.join(" or ")}${s.approval.selfApproval ? "" : ", not the requester"}; expires ${s.approval.expiresMinutes} min; ${describeBreakGlass(s.approval.breakGlass)}`}
                     </td>
                     <td className={td}>{s.autoRollback}</td>
                   </tr>

@@ -1,4 +1,5 @@
 import { isAppError } from "./errors.ts";
+import { isDatabaseUnavailable } from "./db/availability.ts";
 
 /** What a form action returns: a message, per-field errors, and what the user typed (kept on error). */
 export type ActionState<D = never> = {
@@ -28,6 +29,10 @@ export function formValues(form: FormData): Record<string, string | string[]> {
 export function errorState(err: unknown, values: Record<string, string | string[]>): ActionState {
   if (isAppError(err)) {
     return { ok: false, message: err.message, fieldErrors: err.fieldErrors, values };
+  }
+  if (isDatabaseUnavailable(err)) {
+    console.error("[action] database unreachable", err instanceof Error ? err.message : err);
+    return { ok: false, message: "The database is unreachable right now. Nothing was changed; try again in a moment.", values };
   }
   console.error("[action] unexpected error", err);
   return { ok: false, message: "Something went wrong on the server. Nothing was changed; try again.", values };

@@ -1,11 +1,13 @@
 import { env } from "./env.ts";
 import { migrationStatus } from "./db/migration-status.ts";
+import { databaseLastAnsweredAt, noteDatabaseAnswered } from "./db/availability.ts";
 import pkg from "../package.json" with { type: "json" };
 
 export type HealthReport = {
   status: "ok" | "degraded" | "down";
   version: string;
-  database: { reachable: boolean; error?: string; latencyMs?: number };
+  /** lastReachableAt: while unreachable, when this instance last had an answer (null: not since start). */
+  database: { reachable: boolean; error?: string; latencyMs?: number; lastReachableAt?: string | null };
   migrations: { applied: number; pending: string[]; latest: string | null } | null;
   time: string;
 };
@@ -18,6 +20,7 @@ export async function healthReport(): Promise<HealthReport> {
   try {
     const migrations = await migrationStatus(url);
     const latencyMs = Math.round(performance.now() - started);
+    noteDatabaseAnswered();
     return {
       status: migrations.pending.length ? "degraded" : "ok",
       version: pkg.version,
@@ -26,6 +29,7 @@ export async function healthReport(): Promise<HealthReport> {
       time,
     };
   } catch {
-    return { status: "down", version: pkg.version, database: { reachable: false, error: "database unreachable" }, migrations: null, time };
+    const lastReachableAt = databaseLastAnsweredAt()?.toISOString() ?? null;
+    return { status: "down", version: pkg.version, database: { reachable: false, error: "database unreachable", lastReachableAt }, migrations: null, time };
   }
 }

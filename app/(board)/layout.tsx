@@ -5,10 +5,13 @@ import { pendingCount } from "@/lib/approvals/queries";
 import { myDueUpdates } from "@/lib/comms/reminders";
 import { can } from "@/lib/auth/permissions";
 import { UpdateDueBanner } from "@/components/comms/update-due-banner";
+import { DATABASE_DOWN, unlessDatabaseDown } from "@/lib/db/availability";
+import { DatabaseDownPage } from "@/components/system/database-down-page";
 
 export default async function BoardLayout({ children }: { children: React.ReactNode }) {
   // Signed out: the login page; a forced password change: the password page.
-  const user = await requireUser();
+  const user = await unlessDatabaseDown(requireUser);
+  if (user === DATABASE_DOWN) return <DatabaseDownPage />;
   return (
     <LiveProvider>
       <a

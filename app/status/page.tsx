@@ -1,5 +1,9 @@
 import { redirect } from "next/navigation";
-import { publicStatus, RESOLVED_WITHOUT_UPDATE, statusPageIsPublic, unpostedResolution } from "@/lib/status/queries";
+import { RESOLVED_WITHOUT_UPDATE, unpostedResolution } from "@/lib/status/queries";
+import { readPublicStatus } from "@/lib/status/last-known";
+import { DATABASE_RETRY_SECONDS } from "@/lib/db/availability";
+import { DatabaseDownPage } from "@/components/system/database-down-page";
+import { DatabaseRetry } from "@/components/system/database-retry";
 import { getSession } from "@/lib/auth/session";
 import { STATE_LABELS } from "@/lib/status/schemas";
 import { PublicLive } from "@/components/status/public-live";
@@ -7,6 +11,8 @@ import { RelativeTime } from "@/components/ui/relative-time";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Status" };
+// Without JavaScript, a stale page reloads itself this often (with it, it re-reads once the database answers).
+const STALE_REFRESH_SECONDS = 30;
 
 const DOT: Record<string, string> = {
   operational: "bg-emerald-500",
@@ -31,9 +37,14 @@ const OVERALL: Record<string, string> = {
 };
 
 export default async function StatusPage() {
+  const read = await readPublicStatus();
+  // Database unreachable: the last known state, said to be one; none kept (or the page was sign-in
+  // only, which cannot be checked now): a page that says so and retries.
+  if (!read.live && !read.lastKnown?.isPublic) return <DatabaseDownPage heading="Live status unavailable, retrying" statusPageLink={false} />;
   // Sign-in only (an admin setting): signed-out visitors go to the login page and come back here.
-  if (!(await statusPageIsPublic()) && !(await getSession())) redirect("/login?callbackUrl=%2Fstatus");
-  const s = await publicStatus();
+  if (read.live && !read.isPublic && !(await getSession())) redirect("/login?callbackUrl=%2Fstatus");
+  const s = read.live ? read.status : read.lastKnown!.status;
+  const asOf = read.live ? null : read.lastKnown!.asOf;
   const active = s.incidents.filter((i) => !i.resolved);
   const past = s.incidents.filter((i) => i.resolved);
   return (
@@ -45,6 +56,15 @@ export default async function StatusPage() {
           <a href="/status/feed.xml" className="text-xs underline">Atom feed</a>
         </div>
       </header>
+      {asOf && (
+        <section aria-label="Live status unavailable" data-testid="status-stale" className="space-y-1 rounded-lg border-2 border-amber-500 bg-amber-50 px-4 py-3 text-sm dark:bg-amber-950/40">
+          <meta httpEquiv="refresh" content={String(STALE_REFRESH_SECONDS)} />
+          <p className="font-semibold">
+            Live status unavailable; showing the state as of {asOf.slice(0, 16).replace("T", " ")} UTC (<RelativeTime iso={asOf} />).
+          </p>
+          <DatabaseRetry everyMs={DATABASE_RETRY_SECONDS * 1000} />
+        </section>
+      )}
       <p className={`rounded-lg px-4 py-3 text-lg font-semibold ${BANNER[s.overall]}`} data-testid="overall">{OVERALL[s.overall]}</p>
 
       {active.length > 0 && (

@@ -2,6 +2,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
 import { env } from "../env.ts";
+import { watchPool } from "./availability.ts";
 
 // The pg pool under each client, for the few hot statements that run as named prepared statements
 // (the run engine's claim and finish); the client ends it on $disconnect. On globalThis like the
@@ -11,6 +12,7 @@ const pools = (gp.__rollcallPools ??= new WeakMap<object, pg.Pool>());
 
 function create(url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  watchPool(pool);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const client = new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
   pools.set(client, pool);

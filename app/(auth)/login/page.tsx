@@ -4,14 +4,18 @@ import { demoHint, ssoEnabled } from "@/lib/auth/login-info";
 import { LoginForm } from "@/components/auth/login-form";
 import { safeCallbackUrl } from "@/lib/auth/redirect";
 import { env } from "@/lib/env";
+import { DATABASE_DOWN, unlessDatabaseDown } from "@/lib/db/availability";
+import { DatabaseDownPage } from "@/components/system/database-down-page";
 
 export const metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const signedIn = await getSessionState();
+  const signedIn = await unlessDatabaseDown(getSessionState);
+  if (signedIn === DATABASE_DOWN) return <DatabaseDownPage />;
   if (signedIn) redirect(signedIn.mustChangePassword ? PASSWORD_CHANGE_PATH : "/");
   const sp = await searchParams;
-  const demo = await demoHint();
+  const demo = await unlessDatabaseDown(demoHint);
+  if (demo === DATABASE_DOWN) return <DatabaseDownPage />;
   const next = safeCallbackUrl(sp.callbackUrl, env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`);
   return (
     <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-6 px-4 py-10">

@@ -1,4 +1,6 @@
-import { publicStatus, RESOLVED_WITHOUT_UPDATE, statusPageIsPublic, unpostedResolution } from "@/lib/status/queries";
+import { RESOLVED_WITHOUT_UPDATE, unpostedResolution } from "@/lib/status/queries";
+import { readPublicStatus } from "@/lib/status/last-known";
+import { DATABASE_RETRY_SECONDS } from "@/lib/db/availability";
 import { getSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 
@@ -8,8 +10,11 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 
 /** An Atom feed of public updates, newest first, for feed readers and other tools. */
 export async function GET() {
-  if (!(await statusPageIsPublic()) && !(await getSession())) return new Response("sign in to see the status page", { status: 401 });
-  const s = await publicStatus();
+  const read = await readPublicStatus();
+  // A feed cannot carry a "this is old" notice: readers are told to come back instead.
+  if (!read.live) return new Response("database unreachable: live status unavailable", { status: 503, headers: { "retry-after": String(DATABASE_RETRY_SECONDS), "cache-control": "no-store" } });
+  if (!read.isPublic && !(await getSession())) return new Response("sign in to see the status page", { status: 401 });
+  const s = read.status;
   const base = env().NEXTAUTH_URL ?? "http://localhost";
   const entries = s.incidents
     .flatMap((i) => {

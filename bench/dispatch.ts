@@ -2,7 +2,7 @@
  * `npm run bench` runs every benchmark in sequence, each in a Node process of its own (so one bench's
  * memory, timers and PostgreSQL never affect the next one's figures); `npm run bench -- NAME [NAME…]`
  * runs only those. Names: list (bench/run.ts, /incidents list), executor (bench/executor.ts),
- * fanout (bench/fanout.ts). Each bench bounds its own time; the dispatcher stops a child that overruns
+ * fanout (bench/fanout.ts), alerts (bench/alerts.ts). Each bench bounds its own time; the dispatcher stops a child that overruns
  * its budget by a margin anyway.
  *
  * When all run, the list bench uses fewer rounds (BENCH_REPS=10, BENCH_WARMUP=2) unless they are set,
@@ -17,6 +17,7 @@ export const BENCHES: Record<string, Spec> = {
   list: { file: "run.ts", args: ["list"], budgetMs: 170_000, allEnv: { BENCH_REPS: "10", BENCH_WARMUP: "2" } },
   executor: { file: "executor.ts", args: [], budgetMs: 150_000 },
   fanout: { file: "fanout.ts", args: [], budgetMs: 210_000 },
+  alerts: { file: "alerts.ts", args: [], budgetMs: 300_000 },
 };
 
 const ROOT = path.resolve(import.meta.dirname, "..");

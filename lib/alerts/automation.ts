@@ -3,7 +3,7 @@ import type { Prisma } from "../db/generated/client.ts";
 import type { Severity } from "../db/generated/enums.ts";
 import { AUTOMATION_LABEL, type Actor, type Ctx } from "../auth/actor.ts";
 import { assertCan } from "../auth/guard.ts";
-import { AppError, isAppError } from "../errors.ts";
+import { isAppError } from "../errors.ts";
 import { env } from "../env.ts";
 import { recordIncidentChange } from "../incidents/record.ts";
 import { insertIncident } from "../incidents/create-incident.ts";
@@ -202,8 +202,4 @@ export async function askOnCall(tx: Tx, a: { incident: { id: string; key: string
     if (!isAppError(err)) throw err;
     return { channels: [], contacts, undelivered: err.message };
   }
-}
-
-export function assertAutomationMay(actor: Actor) {
-  if (actor.type !== "automation") throw new AppError("FORBIDDEN", "Only automation acts on alert decisions.");
 }

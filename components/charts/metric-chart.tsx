@@ -13,12 +13,19 @@ function fmtValue(v: number, unit: string): string {
 /** Times in the viewer's zone once in the browser; UTC on the server (no hydration mismatch). */
 function useTimeFormat() {
   const local = useSyncExternalStore(noop, () => true, () => false);
-  return (ms: number, withDate = false) => {
+  return (ms: number, o: { date?: boolean; seconds?: boolean } = {}) => {
     const d = new Date(ms);
-    if (!local) return `${d.toISOString().slice(withDate ? 5 : 11, 16).replace("T", " ")} UTC`;
-    const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    return withDate ? `${d.toLocaleDateString([], { day: "numeric", month: "short" })}, ${time}` : time;
+    if (!local) return `${d.toISOString().slice(o.date ? 5 : 11, o.seconds ? 19 : 16).replace("T", " ")} UTC`;
+    const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", ...(o.seconds ? { second: "2-digit" } : {}) });
+    return o.date ? `${d.toLocaleDateString([], { day: "numeric", month: "short" })}, ${time}` : time;
   };
+}
+
+/** 1, 2, 2.5 or 5 times a power of ten, at least v: a top of the value axis people can read. */
+function niceCeil(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= v)!;
 }
 
 function bandArea(b: Band, top: number, bottom: number) {
@@ -39,11 +46,15 @@ export function MetricChartView({ chart }: { chart: MetricChart }) {
   const fmt = useTimeFormat();
   const values = [...chart.alertReadings.map((p) => p.value), ...chart.prometheus.map((p) => p.value)];
   const edges = [chart.warning.from, chart.warning.to, chart.critical.from, chart.critical.to].filter((v): v is number => v !== null);
-  const top = Math.max(...values, ...edges) * 1.15 || 1;
+  const top = niceCeil(Math.max(...values, ...edges) * 1.1);
   const bottom = Math.min(0, ...values);
   const times = [...chart.alertReadings.map((p) => p.at), ...chart.prometheus.map((p) => p.at)];
   const [start, end] = [Math.min(...times), Math.max(...times)];
   const pad = Math.max(60_000, (end - start) * 0.05);
+  const [from, to] = [start - pad, end + pad];
+  // Five evenly spaced times; with seconds when the whole span is short.
+  const seconds = to - from < 15 * 60_000;
+  const ticks = Array.from({ length: 5 }, (_, i) => Math.round(from + ((to - from) * i) / 4));
   const rows = [...chart.prometheus.map((p) => ({ ...p, source: "Prometheus" })), ...chart.alertReadings.map((p) => ({ at: p.at, value: p.value, source: `Alert, decision: ${p.outcome}` }))].sort((a, b) => a.at - b.at);
   const id = `metric-${chart.metric}`;
 
@@ -57,13 +68,13 @@ export function MetricChartView({ chart }: { chart: MetricChart }) {
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.2} />
-            <XAxis dataKey="at" type="number" scale="time" domain={[start - pad, end + pad]} tickFormatter={(v: number) => fmt(v)} tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" minTickGap={24} />
+            <XAxis dataKey="at" type="number" scale="time" domain={[from, to]} ticks={ticks} interval="preserveStartEnd" tickFormatter={(v: number) => fmt(v, { seconds })} tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" minTickGap={24} />
             <YAxis type="number" domain={[bottom, top]} width={48} tickFormatter={(v: number) => fmtValue(v, "")} tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" allowDataOverflow />
             <ReferenceArea {...bandArea(chart.warning, top, bottom)} fill="#f59e0b" fillOpacity={0.18} stroke="none" ifOverflow="hidden" />
             <ReferenceArea {...bandArea(chart.critical, top, bottom)} fill="#ef4444" fillOpacity={0.18} stroke="none" ifOverflow="hidden" />
             {chart.critical.from !== null && <ReferenceLine y={chart.critical.from} stroke="#dc2626" strokeDasharray="4 4" />}
             <Tooltip
-              labelFormatter={(v) => fmt(Number(v), true)}
+              labelFormatter={(v) => fmt(Number(v), { date: true, seconds: true })}
               formatter={(v) => fmtValue(Number(v), chart.unit)}
               contentStyle={{ color: "#0f172a", borderRadius: 6 }}
             />
@@ -110,7 +121,7 @@ export function MetricChartView({ chart }: { chart: MetricChart }) {
                 <tr key={i} className="border-t border-slate-200 dark:border-slate-800">
                   <td className="py-1 pr-3 whitespace-nowrap">
                     <time dateTime={new Date(r.at).toISOString()} suppressHydrationWarning>
-                      {fmt(r.at, true)}
+                      {fmt(r.at, { date: true, seconds: true })}
                     </time>
                   </td>
                   <td className="py-1 pr-3 tabular-nums">{fmtValue(r.value, chart.unit)}</td>

@@ -96,13 +96,14 @@ const realTimers: Timers = {
 function wait(timers: Timers, ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
-    let handle: unknown;
+    // Registered before the timer is set: a clock may abort while setting it.
+    const timer: { handle?: unknown } = {};
     const onAbort = () => {
-      timers.clearTimeout(handle);
+      timers.clearTimeout(timer.handle);
       resolve(false);
     };
     signal.addEventListener("abort", onAbort, { once: true });
-    handle = timers.setTimeout(() => {
+    timer.handle = timers.setTimeout(() => {
       signal.removeEventListener("abort", onAbort);
       resolve(true);
     }, ms);

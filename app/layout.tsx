@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,7 +16,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request, so each carries its own CSP nonce (proxy.ts); a prerendered
+  // page would ship scripts without one, and the browser would refuse them.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh antialiased">{children}</body>

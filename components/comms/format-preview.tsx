@@ -2,6 +2,7 @@
 import { CHANNEL_FORMATS, checkLength, emailHtml, slackText, teamsText, webhookPayload } from "@/lib/comms/channels/format";
 import type { ChannelKind, ChannelMessage } from "@/lib/comms/channels/types";
 import { escapeFor } from "@/lib/comms/templates";
+import { PREVIEW_FRAME_CSS } from "@/lib/comms/preview-frame";
 
 export type PreviewFormat = "plain" | ChannelKind;
 
@@ -16,9 +17,10 @@ export const FORMAT_LABELS: Record<PreviewFormat, string> = {
 const boxClass = "overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 text-sm whitespace-pre-wrap break-words dark:border-slate-700 dark:bg-slate-950";
 
 // The HTML formats are shown as the receiver would render them, in an iframe with an empty
-// sandbox (no scripts, no same-origin, no navigation); the text inside is already escaped.
+// sandbox (no scripts, no same-origin, no navigation); the text inside is already escaped. The
+// frame inherits the page's CSP, which allows its one stylesheet by hash.
 function HtmlFrame({ title, html, tall }: { title: string; html: string; tall: boolean }) {
-  const doc = `<!doctype html><html><head><meta charset="utf-8"><style>body{margin:12px;font:14px/1.45 system-ui,sans-serif;color:#0f172a;background:#fff;overflow-wrap:anywhere}h1{font-size:16px;margin:0 0 8px}</style></head><body>${html}</body></html>`;
+  const doc = `<!doctype html><html><head><meta charset="utf-8"><style>${PREVIEW_FRAME_CSS}</style></head><body>${html}</body></html>`;
   return <iframe title={title} sandbox="" srcDoc={doc} className={`${tall ? "h-[36rem]" : "h-80"} w-full rounded-md border border-slate-200 bg-white dark:border-slate-700`} />;
 }
 

@@ -1,6 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 import { existsSync } from "node:fs";
 import { FIRST_ADMIN } from "./e2e/first-admin";
+import { IDP_CLIENT, IDP_ISSUER, IDP_ROLES, SSO_PORT } from "./e2e/oidc-idp";
 
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 // A second server on an empty database without the demo (day one in production).
@@ -31,9 +32,10 @@ export default defineConfig({
   // Behaviour (npm test) and the screenshot matrix (npm run test:screenshots, also run by CI) are
   // separate projects: a test whose title names a screenshot belongs to the second.
   projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /day-one\.spec\.ts/, grepInvert: /screenshot/i },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /(day-one|oidc)\.spec\.ts/, grepInvert: /screenshot/i },
     { name: "day-one", use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${EMPTY_PORT}` }, testMatch: /day-one\.spec\.ts/ },
-    { name: "visual", use: { ...devices["Desktop Chrome"] }, testIgnore: /day-one\.spec\.ts/, grep: /screenshot/i },
+    { name: "sso", use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${SSO_PORT}` }, testMatch: /oidc\.spec\.ts/ },
+    { name: "visual", use: { ...devices["Desktop Chrome"] }, testIgnore: /(day-one|oidc)\.spec\.ts/, grep: /screenshot/i },
   ],
   webServer: [
     {
@@ -57,6 +59,28 @@ export default defineConfig({
       stderr: "pipe",
       gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
       env: { PORT: String(EMPTY_PORT), DEMO: "0", ADMIN_EMAIL: FIRST_ADMIN.email, ADMIN_PASSWORD: FIRST_ADMIN.password, NEXTAUTH_URL: `http://localhost:${EMPTY_PORT}` },
+    },
+    {
+      // Production with single sign-on: OIDC_ISSUER is the OpenID provider e2e/oidc.spec.ts starts.
+      command: "npx tsx e2e/serve.ts",
+      url: `http://localhost:${SSO_PORT}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+      env: {
+        PORT: String(SSO_PORT),
+        DEMO: "0",
+        ADMIN_EMAIL: FIRST_ADMIN.email,
+        ADMIN_PASSWORD: FIRST_ADMIN.password,
+        NEXTAUTH_URL: `http://localhost:${SSO_PORT}`,
+        OIDC_ISSUER: IDP_ISSUER,
+        OIDC_CLIENT_ID: IDP_CLIENT.id,
+        OIDC_CLIENT_SECRET: IDP_CLIENT.secret,
+        OIDC_ROLE_CLAIM: IDP_ROLES.claim,
+        OIDC_ROLE_MAP: IDP_ROLES.map,
+      },
     },
   ],
 });

@@ -24,4 +24,4 @@ npx vitest run --project integration
 step "production build"
 NODE_ENV=production npx next build
 step "end-to-end tests (Playwright, system Chromium)"
-npx playwright test --project chromium --project day-one
+npx playwright test --project chromium --project day-one --project sso

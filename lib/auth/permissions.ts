@@ -30,11 +30,14 @@ export const ACTIONS = [
   "integrations.manage",
   /** One's own account: change one's own password. */
   "account.manage",
+  /** Deployment records (lib/deployments): read the history; record and finish deployments. */
+  "deployment.read",
+  "deployment.write",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
-  viewer: ["incident.read", "service.read", "policy.read", "account.manage"],
+  viewer: ["incident.read", "service.read", "policy.read", "account.manage", "deployment.read"],
   oncall: [
     "incident.read",
     "incident.declare",
@@ -53,6 +56,8 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "comms.send",
     "account.manage",
     "alerts.read",
+    "deployment.read",
+    "deployment.write",
   ],
   teamlead: [
     "incident.read",
@@ -72,8 +77,10 @@ export const PERMISSIONS: Record<RoleName, readonly Action[]> = {
     "comms.send",
     "account.manage",
     "alerts.read",
+    "deployment.read",
+    "deployment.write",
   ],
-  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read", "account.manage", "alerts.read"],
+  productowner: ["incident.read", "incident.note", "service.read", "policy.read", "rollback.decide", "run.log.read", "account.manage", "alerts.read", "deployment.read"],
   admin: [...ACTIONS],
 };
 

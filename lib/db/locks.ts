@@ -19,3 +19,7 @@ export const ALERT_GROUP_LOCK = 7_261_040;
 export const ALERT_SERVICE_LOCK = 7_261_041;
 /** Re-deciding waiting alert groups (try-lock: one instance sweeps at a time). */
 export const ALERTS_SWEEP_LOCK = 7_261_042;
+/** One service's deployment records (two-key form: this id, hashtext of the service id): rollback recognition and the freeze check see every earlier record. */
+export const DEPLOYMENT_SERVICE_LOCK = 7_261_050;
+/** Deciding pending deployments' verdicts (try-lock: one instance sweeps at a time). */
+export const DEPLOYMENTS_SWEEP_LOCK = 7_261_051;

@@ -15,6 +15,7 @@ import { stampClientIp, trustedProxies } from "./lib/auth/client-ip.ts";
 import { policyState } from "./lib/decisions/policy-registry.ts";
 import { formatPolicyError } from "./lib/policy/load.ts";
 import { sweepApprovals } from "./lib/approvals/sweep.ts";
+import { verifyDeployments } from "./lib/deployments/verify.ts";
 import { RunEngine } from "./lib/runs/engine.ts";
 import { startFlagServer } from "./lib/executors/flags/server.ts";
 import { startDemo } from "./lib/demo/start-demo.ts";
@@ -169,6 +170,7 @@ async function main() {
   // instance ticks, locks make each happen once.
   const sweeper = setInterval(() => {
     sweepApprovals().catch((err: Error) => console.error(`[approvals] sweep failed: ${err.message}`));
+    verifyDeployments({ now: new Date() }).catch((err: Error) => console.error(`[deployments] verdict sweep failed: ${err.message}`));
     remindDueUpdates().catch((err: Error) => console.error(`[comms] update reminders failed: ${err.message}`));
   }, 15_000);
   sweeper.unref();

@@ -57,6 +57,8 @@ const ZEnv = z.object({
   // Set by the launcher when it started the embedded PostgreSQL (quick start), not by people.
   ROLLCALL_EMBEDDED: boolish,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Calls per minute each API token may make to /api/v1 (lib/api/with-token.ts); 429 beyond.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
 });
 
 export type Env = z.infer<typeof ZEnv>;

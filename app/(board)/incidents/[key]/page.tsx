@@ -32,6 +32,7 @@ import { composerData } from "@/lib/comms/composer-data";
 import { incidentDrafts } from "@/lib/comms/drafts";
 import { DraftsPanel } from "@/components/comms/drafts-panel";
 import { MetricCharts } from "@/components/charts/metric-chart";
+import { SuspectChanges } from "@/components/deployments/suspect-changes";
 import { metricChartsForIncident } from "@/lib/metric-charts/queries";
 
 export const dynamic = "force-dynamic";
@@ -151,6 +152,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-start-3 lg:row-start-1">
+          <SuspectChanges incidentId={incident.id} lastKnownGood={defaultTarget} />
           <Card aria-labelledby="rollback-h">
             <h2 id="rollback-h" className="mb-3 font-semibold">Rollback</h2>
             <div className="space-y-3">

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
@@ -113,7 +114,10 @@ export default async function ServicesPage() {
               {active.map((s) => (
                 <tr key={s.id} className="border-t border-slate-200 align-top dark:border-slate-800">
                   <th scope="row" className="px-3 py-2 font-semibold">
-                    {s.name} <SourceBadge s={s} />
+                    <Link href={`/services/${s.id}`} className="underline decoration-slate-400 underline-offset-2">
+                      {s.name}
+                    </Link>{" "}
+                    <SourceBadge s={s} />
                     <span className="block text-xs font-normal text-slate-600 dark:text-slate-400">
                       {s.environments.join(", ")}
                       {s.onStatusPage ? (s.publicName ? ` · public as “${s.publicName}”` : " · on status page") : " · not on status page"}

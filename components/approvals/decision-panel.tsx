@@ -19,7 +19,8 @@ const GATE_TEXT = (d: DecisionJson) => {
   return `${a.mode === "quorum" ? `${a.quorum} approvals from` : "Approval by"} ${who}${a.selfApproval ? "" : " (not the requester)"}; requests expire after ${a.expiresMinutes} min.`;
 };
 
-export function DecisionPanel({ decision, decidedAt, override }: { decision: DecisionJson; decidedAt: Date | null; override: string | null }) {
+/** `technical` false (stakeholders): the reasons without the policy's content hash. */
+export function DecisionPanel({ decision, decidedAt, override, technical = true }: { decision: DecisionJson; decidedAt: Date | null; override: string | null; technical?: boolean }) {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
@@ -58,7 +59,7 @@ export function DecisionPanel({ decision, decidedAt, override }: { decision: Dec
             </li>
           ))}
         </ul>
-        <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">Policy version {decision.policyVersion}</p>
+        {technical && <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">Policy version {decision.policyVersion}</p>}
       </div>
     </div>
   );

@@ -1,11 +1,12 @@
 "use client";
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useEffect } from "react";
 import { breakGlassAction, cancelRollbackAction, decideRequestAction, startRollbackAction } from "@/lib/approvals/actions";
 import { ROLLBACK_STATE_LABELS, type RollbackState } from "@/lib/approvals/rollback-state";
 import { initialState } from "@/lib/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, TextArea, TextInput } from "@/components/ui/field";
+import { cancelResult, expectResult, useResultTarget } from "@/components/ui/focus-result";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SeverityBadge } from "@/components/incidents/badges";
 import type { SeverityName } from "@/lib/incidents/schemas";
@@ -91,8 +92,12 @@ function CancelForm({ requestId }: { requestId: string }) {
 function DecideForm({ requestId }: { requestId: string }) {
   const [state, action, pending] = useActionState(decideRequestAction, initialState);
   const v = state.ok ? {} : (state.values ?? {});
+  // A decided request loses this form: focus goes to the request's state instead (see RequestCard).
+  useEffect(() => {
+    if (!state.ok && state.message) cancelResult(`request-${requestId}`);
+  }, [state, requestId]);
   return (
-    <form action={action} key={JSON.stringify(v)} className="space-y-2" aria-label="Decide request">
+    <form action={action} key={JSON.stringify(v)} onSubmit={() => expectResult(`request-${requestId}`)} className="space-y-2" aria-label="Decide request">
       <input type="hidden" name="requestId" value={requestId} />
       <FormMessage message={state.message} ok={state.ok} />
       <Field label="Comment (required to reject)" name={`comment-${requestId}`} error={state.fieldErrors?.comment}>
@@ -131,14 +136,16 @@ function BreakGlassForm({ requestId }: { requestId: string }) {
   );
 }
 
-export function RequestCard({ r, canDecide, canBreakGlass, canStart = false, canCancel = false, showIncident }: { r: RequestCardData; canDecide: boolean; canBreakGlass: boolean; canStart?: boolean; canCancel?: boolean; showIncident?: boolean }) {
+/** `technical` false (stakeholders): no runbook version or parameters, the snapshot's internals. */
+export function RequestCard({ r, canDecide, canBreakGlass, canStart = false, canCancel = false, showIncident, technical = true }: { r: RequestCardData; canDecide: boolean; canBreakGlass: boolean; canStart?: boolean; canCancel?: boolean; showIncident?: boolean; technical?: boolean }) {
   const approvals = r.votes.filter((v) => v.approve).length;
   const kind = r.mode === "drill" ? "Drill" : "Rollback";
+  const result = useResultTarget<HTMLSpanElement>(`request-${r.id}`, `${r.state}-${r.votes.length}`);
   return (
     <article aria-label={`${kind} request for ${r.incident.key}`} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <SeverityBadge severity={r.severity} />
-        <span data-testid="request-status" data-state={r.state} className={`rounded-full px-2 py-0.5 text-xs font-bold uppercase ${STATE_STYLE[r.state]}`}>
+        <span ref={result} tabIndex={-1} data-testid="request-status" data-state={r.state} className={`rounded-full px-2 py-0.5 text-xs font-bold uppercase ${STATE_STYLE[r.state]}`}>
           {ROLLBACK_STATE_LABELS[r.state]}
         </span>
         {r.status === "overridden" && <span className="rounded-full bg-red-700 px-2 py-0.5 text-xs font-bold uppercase text-white">break-glass</span>}
@@ -161,7 +168,7 @@ export function RequestCard({ r, canDecide, canBreakGlass, canStart = false, can
           <dt className="inline text-slate-600 dark:text-slate-400">Roll back to: </dt>
           <dd className="inline font-mono">{r.target}</dd>
         </div>
-        {r.runbook && (
+        {r.runbook && technical && (
           <div>
             <dt className="inline text-slate-600 dark:text-slate-400">Runbook: </dt>
             <dd className="inline">
@@ -170,7 +177,7 @@ export function RequestCard({ r, canDecide, canBreakGlass, canStart = false, can
             </dd>
           </div>
         )}
-        {r.params.length > 0 && (
+        {r.params.length > 0 && technical && (
           <div className="sm:col-span-2">
             <dt className="text-slate-600 dark:text-slate-400">Parameters (exactly what runs):</dt>
             <dd>

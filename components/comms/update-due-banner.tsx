@@ -6,11 +6,13 @@ function Row({ d }: { d: DueUpdate }) {
   return (
     <li className="flex items-center gap-x-3 text-sm text-red-900 dark:text-red-200">
       <span className="min-w-0 flex-1 truncate">
-        <span className="font-semibold">
+        {/* A phone's line is short: the key, so the words are not cut off mid-word. */}
+        <span className="font-semibold sm:hidden">Update due: {d.key}</span>
+        <span className="hidden font-semibold sm:inline">
           Stakeholder update due for {d.key} ({d.severity})
         </span>
         <span className="hidden sm:inline"> · {d.title}</span>
-        <span className="text-red-800 dark:text-red-300">
+        <span className="hidden text-red-800 sm:inline dark:text-red-300">
           {" "}
           · due <RelativeTime iso={d.due.toISOString()} />
         </span>

@@ -5,18 +5,27 @@ import { initialState } from "@/lib/action-state";
 import { LIMITS, STATUS_LABELS, TRANSITIONS, type StatusName } from "@/lib/incidents/schemas";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
+import { useFocusOnSuccess } from "@/components/ui/focus-result";
 
 export function StatusForm({ incidentKey, status, version, onStatusPage = false }: { incidentKey: string; status: StatusName; version: number; onStatusPage?: boolean }) {
   const [state, action, pending] = useActionState(changeStatusAction, initialState);
+  const result = useFocusOnSuccess(state);
   // Rolling back follows a running rollback, never a person's choice; the forward step comes first.
   const options = TRANSITIONS[status].filter((s) => s !== "rolling_back").sort((a, b) => Number(isBackward(status, a)) - Number(isBackward(status, b)));
   const v = state.ok ? {} : (state.values ?? {});
-  if (options.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">This incident is closed. Its record is final.</p>;
+  if (options.length === 0) {
+    // Closing removes the form; this sentence is its result, so it takes the focus the button had.
+    return (
+      <p ref={result} tabIndex={-1} role="status" className="text-sm text-slate-600 dark:text-slate-400">
+        {state.ok ? "Status updated. This incident is closed; its record is final." : "This incident is closed. Its record is final."}
+      </p>
+    );
+  }
   return (
     <form action={action} key={`${version}-${JSON.stringify(v)}`} className="space-y-3" aria-label="Change status">
       <input type="hidden" name="key" value={incidentKey} />
       <input type="hidden" name="version" value={version} />
-      <FormMessage message={state.message} ok={state.ok} />
+      <FormMessage message={state.message} ok={state.ok} focusRef={result} />
       <NextStatus current={status} options={options} initial={String(v.status ?? options[0])} error={state.fieldErrors?.status} onStatusPage={onStatusPage} />
       <Field label="Note (optional)" name="status-note" error={state.fieldErrors?.note}>
         <TextInput name="note" id="status-note" defaultValue={String(v.note ?? "")} maxLength={LIMITS.note + 100} />

@@ -5,7 +5,9 @@ import { describeAlertEvent } from "@/components/alerts/timeline-text";
 
 type Event = IncidentDetail["timeline"][number];
 
-function describe(e: Event): { title: string; body?: string } {
+// `technical` false (stakeholders): no runbook parameters or versions, no raw errors from runs,
+// channels or starts; those can name hosts, flags and variables.
+function describe(e: Event, technical: boolean): { title: string; body?: string } {
   const p = (e.payload ?? {}) as Record<string, unknown>;
   const str = (k: string) => (typeof p[k] === "string" ? (p[k] as string) : "");
   switch (e.kind) {
@@ -35,7 +37,7 @@ function describe(e: Event): { title: string; body?: string } {
     case "severity_override":
       return { title: `Severity set to ${str("chosen")} (matrix recommended ${str("recommended")})`, body: str("reason") };
     case "rollback_requested": {
-      const params = p.params && typeof p.params === "object" ? Object.entries(p.params as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join(", ") : "";
+      const params = technical && p.params && typeof p.params === "object" ? Object.entries(p.params as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join(", ") : "";
       return {
         title: `${str("mode") === "drill" ? `Drill requested (${str("environment")})` : "Rollback requested"}: ${str("runbook") || "runbook"} → ${str("target")}${str("scope") ? ` · ${str("scope")}` : " · scope not assessed"}`,
         body: [str("reason"), params ? `parameters: ${params}` : "", str("gate") !== "none" ? `needs ${Array.isArray(p.approverRoles) ? p.approverRoles.join(" or ") : ""}` : ""].filter(Boolean).join(" · "),
@@ -44,11 +46,11 @@ function describe(e: Event): { title: string; body?: string } {
     case "rollback_cancelled":
       return { title: "Rollback request cancelled", body: str("reason") || undefined };
     case "rollback_start_failed":
-      return { title: "The approved rollback could not start", body: str("error") || undefined };
+      return { title: "The approved rollback could not start", body: (technical && str("error")) || undefined };
     case "run_paused":
       return {
         title: `${str("mode") === "drill" ? "Drill" : "Rollback"} paused: ${str("why") === "confirm" ? "a step needs a person to confirm it" : str("why") === "interrupted" ? "a step was interrupted" : "a step failed"}`,
-        body: str("reason") || undefined,
+        body: (technical && str("reason")) || undefined,
       };
     case "rollback_approved":
       return { title: p.decision === "approve" ? (p.final ? "Rollback approved" : `Approval ${String(p.approvals)}/${String(p.quorum)}`) : "Rollback started (no approval needed)", body: str("comment") || str("note") || undefined };
@@ -67,7 +69,7 @@ function describe(e: Event): { title: string; body?: string } {
         ].filter(Boolean).join(" · "),
       };
     case "run_started":
-      return { title: `${str("mode") === "dry_run" ? "Dry run" : str("mode") === "drill" ? "Drill" : "Rollback run"} started: ${str("runbook")}`, body: `version ${str("version")}` };
+      return { title: `${str("mode") === "dry_run" ? "Dry run" : str("mode") === "drill" ? "Drill" : "Rollback run"} started: ${str("runbook")}`, body: technical ? `version ${str("version")}` : undefined };
     case "run_step":
       return { title: `Run: ${str("action") || str("status")} ${str("step")}`.trim(), body: str("reason") || undefined };
     case "run_finished":
@@ -88,7 +90,7 @@ function describe(e: Event): { title: string; body?: string } {
     case "message_delivery":
       return {
         title: `${str("channel")}: ${str("status") === "delivered" ? "delivered" : str("status") === "given_up" ? "GAVE UP delivering" : `delivery failed (attempt ${String(p.attempt)}), retrying`}`,
-        body: str("status") === "delivered" ? undefined : str("detail"),
+        body: str("status") === "delivered" || !technical ? undefined : str("detail"),
       };
     case "break_glass":
       return { title: "BREAK-GLASS: approval gate overridden", body: str("justification") };
@@ -101,12 +103,12 @@ function describe(e: Event): { title: string; body?: string } {
   }
 }
 
-export function Timeline({ events }: { events: Event[] }) {
+export function Timeline({ events, technical = true }: { events: Event[]; technical?: boolean }) {
   if (events.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Nothing recorded yet.</p>;
   return (
     <ol className="relative space-y-4 border-l-2 border-slate-200 pl-4 dark:border-slate-800" aria-label="Timeline">
       {events.map((e) => {
-        const d = describe(e);
+        const d = describe(e, technical);
         const loud = e.kind === "break_glass";
         return (
           <li key={e.id.toString()} className={`relative ${loud ? "rounded-md bg-red-50 p-2 ring-2 ring-red-600 dark:bg-red-950" : ""}`}>

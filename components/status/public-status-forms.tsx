@@ -5,10 +5,14 @@ import { initialState } from "@/lib/action-state";
 import { PUBLIC_STATUSES, SERVICE_STATES, STATE_LABELS } from "@/lib/status/schemas";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
+import { useFocusOnSuccess } from "@/components/ui/focus-result";
+import { defaultPublicStatus } from "@/lib/status/default-status";
 
-export function PublicUpdateForm({ incidentKey, publicTitle, showProgress }: { incidentKey: string; publicTitle: string | null; showProgress: boolean }) {
+export function PublicUpdateForm({ incidentKey, publicTitle, showProgress, incidentStatus, lastPublished }: { incidentKey: string; publicTitle: string | null; showProgress: boolean; incidentStatus: string; lastPublished: string | null }) {
   const [state, action, pending] = useActionState(postPublicUpdateAction, initialState);
+  const result = useFocusOnSuccess(state);
   const v = state.ok ? {} : (state.values ?? {});
+  const forward = defaultPublicStatus(incidentStatus, lastPublished);
   const e = state.fieldErrors ?? {};
   // The Status card's "Write the resolution update" link lands here with "Resolved" chosen.
   useEffect(() => {
@@ -26,13 +30,14 @@ export function PublicUpdateForm({ incidentKey, publicTitle, showProgress }: { i
   return (
     <form action={action} id="resolution-update" key={state.ok ? `ok-${state.at}` : JSON.stringify(v)} className="space-y-3" aria-label="Public update">
       <input type="hidden" name="key" value={incidentKey} />
-      <FormMessage message={state.message} ok={state.ok} />
+      <FormMessage message={state.message} ok={state.ok} focusRef={result} />
       <Field label="Public title" name="publicTitle" error={e.publicTitle} hint="What customers read: no internal names, versions or people.">
         <TextInput name="publicTitle" defaultValue={String(v.publicTitle ?? publicTitle ?? "")} error={e.publicTitle} />
       </Field>
       {/* Own id: the incident page's Status card has a "status" select too. */}
       <Field label="Public status" name="public-status" error={e.status}>
-        <Select id="public-status" name="status" defaultValue={String(v.status ?? "investigating")}>
+        {/* Keyed by the default: when the incident moves on (live), the offered status moves with it; typed text stays. */}
+        <Select key={forward} id="public-status" name="status" defaultValue={String(v.status ?? forward)}>
           {PUBLIC_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s[0]!.toUpperCase() + s.slice(1)}

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 export const inputClass =
   "block w-full min-h-11 rounded-md border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-sm placeholder:text-slate-400 aria-invalid:border-red-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100";
@@ -40,10 +40,13 @@ export function Select({ name, error, id, ...props }: SelectHTMLAttributes<HTMLS
   return <select id={fid} name={name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${fid}-error` : undefined} className={inputClass} {...props} />;
 }
 
-export function FormMessage({ message, ok }: { message?: string; ok?: boolean }) {
+/** With `focusRef` (see useFocusOnSuccess) the message can take keyboard focus when it is the result. */
+export function FormMessage({ message, ok, focusRef }: { message?: string; ok?: boolean; focusRef?: Ref<HTMLParagraphElement> }) {
   if (!message) return null;
   return (
     <p
+      ref={focusRef}
+      tabIndex={focusRef ? -1 : undefined}
       role={ok ? "status" : "alert"}
       className={`rounded-md px-3 py-2 text-sm font-medium ${ok ? "bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300" : "bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-300"}`}
     >

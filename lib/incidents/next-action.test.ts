@@ -24,6 +24,15 @@ describe("what an incident waits for and what to do now", () => {
     expect(r.action?.label ?? null).toBe(label);
   });
 
+  it("the one action leads to where it is done: a paused step's own form, the status page form for an overdue update", () => {
+    const paused = nextAction({ ...base, status: "rolling_back", run: { status: "paused", pauseReason: "", currentStep: "Checklist", waitsFor: "confirm", stepId: "s-5" } });
+    expect(paused.action).toMatchObject({ kind: "operate", href: "#step-s-5" });
+    const unknownStep = nextAction({ ...base, status: "rolling_back", run: { status: "paused", pauseReason: "", currentStep: null, waitsFor: "operator" } });
+    expect(unknownStep.action?.href).toBe("#live-run-h");
+    expect(nextAction({ ...base, status: "investigating", updateOverdueMinutes: 3 }).action).toMatchObject({ kind: "update", href: "#public-h" });
+    expect(nextAction(base).action).toMatchObject({ kind: "request", href: "#rollback-h" });
+  });
+
   it("a paused run comes before an overdue update: the rollback needs the person first", () => {
     const r = nextAction({ ...base, status: "rolling_back", updateOverdueMinutes: 12, run: { status: "paused", pauseReason: "", currentStep: "Checklist", waitsFor: "confirm" } });
     expect(r.action?.label).toBe("Confirm the checklist");

@@ -166,7 +166,7 @@ export async function getIncident(key: string) {
       flaggedForReview: true,
       publicTitle: true,
       showPublicProgress: true,
-      publicUpdates: { orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true } },
+      publicUpdates: { orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true, status: true } },
       usersAffected: true,
       revenueImpactCents: true,
       dataLoss: true,

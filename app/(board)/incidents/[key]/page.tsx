@@ -22,8 +22,10 @@ import { preferredRunbook, readServiceRunbooks } from "@/lib/services/rollback-r
 import { isOpen } from "@/lib/approvals/rollback-state";
 import type { RollbackRunbook } from "@/components/approvals/request-form";
 import { RunPanel } from "@/components/runs/run-panel";
-import { CommandHeader, type LiveRunSummary } from "@/components/incidents/command-header";
+import { CommandHeader, NEEDS_NOW, type LiveRunSummary } from "@/components/incidents/command-header";
 import { nextAction } from "@/lib/incidents/next-action";
+import { approverWords, plainSummary } from "@/lib/incidents/plain-summary";
+import { QuickRollbackForm, type QuickRollback } from "@/components/approvals/quick-rollback";
 import { StartRunForm } from "@/components/runs/start-run-form";
 import { toPanel } from "@/components/runs/to-panel";
 import { PublicUpdateForm, ServiceStateForm } from "@/components/status/public-status-forms";
@@ -50,6 +52,9 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const policy = policyState().active;
   const decision = incident.decision as DecisionJson | null;
   const role = user.role;
+  // Stakeholders read what is happening; runbook internals, executors, exit codes, errors and
+  // policy hashes are for the people who read run logs.
+  const technical = can(role, "run.log.read");
   const runs = await runsForIncident(incident.key, can(role, "run.log.read"));
   const rbs = can(role, "run.start") || can(role, "rollback.request") ? (await loadRunbooks()).runbooks : [];
   const cards = requests.map((r) => toCard(r, scopeLabels()));
@@ -73,7 +78,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
   const next = nextAction({
     status: incident.status,
     rollback: openRecord,
-    run: liveRun && liveRun.mode === "live" ? { status: liveRun.status as "running" | "paused", pauseReason: liveRun.pauseReason, currentStep: current?.title ?? null, waitsFor: liveRun.status !== "paused" ? null : current?.status === "awaiting_confirmation" ? "confirm" : "operator" } : null,
+    run: liveRun && liveRun.mode === "live" ? { status: liveRun.status as "running" | "paused", pauseReason: liveRun.pauseReason, currentStep: current?.title ?? null, waitsFor: liveRun.status !== "paused" ? null : current?.status === "awaiting_confirmation" ? "confirm" : "operator", stepId: current?.id ?? null } : null,
     updateOverdueMinutes: updateDueAt && updateDueAt.getTime() < nowMs ? Math.round((nowMs - updateDueAt.getTime()) / 60_000) : null,
     may: { request: mayRequest, operate: can(role, "run.operate"), start: can(role, "run.start"), changeStatus: can(role, "incident.changeStatus"), publish: can(role, "status.publish") },
   });
@@ -106,6 +111,55 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
     environments: environmentsForRequest(l.runbook),
   }));
 
+  // The header's one action, done in place when it is "roll back" and the defaults say what with.
+  const defaultRunbook = incident.services.map((s) => preferredRunbook(s.service.runbooks)).find(Boolean) ?? decision?.runbook ?? "";
+  const defaultTarget = incident.services.map((s) => s.service.lastKnownGoodVersion).find(Boolean) ?? "";
+  const quickRb = rollbackRunbooks.find((r) => r.name === defaultRunbook);
+  const quickEnv = quickRb?.environments.find((x) => x.production) ?? quickRb?.environments[0];
+  const quick: QuickRollback | null =
+    next.action?.kind === "request" && policy && quickRb && quickEnv && defaultTarget
+      ? {
+          incidentKey: incident.key,
+          idempotencyKey: randomUUID(),
+          services: incident.services.map((s) => s.service.name).join(", "),
+          runbook: { name: quickRb.name, title: quickRb.title },
+          environment: quickEnv.name,
+          target: defaultTarget,
+          params: Object.fromEntries(quickRb.parameters.filter((pm) => quickEnv.fixed[pm.name] === undefined).map((pm) => [pm.name, serviceDefaults[quickRb.name]?.[quickEnv.name]?.[pm.name] ?? ""])),
+          gateOpen: decision?.approval?.mode === "none",
+          approvers: approverWords(decision?.approval?.roles ?? []),
+          resultTarget: NEEDS_NOW,
+        }
+      : null;
+  const liveCards = cards.filter((c) => c.mode === "live");
+  const lastLive = openLive ?? liveCards[0] ?? null;
+  const liveDone = liveRun && liveRun.mode === "live" ? liveRun.steps.filter((st) => st.status === "succeeded" || st.status === "skipped").length : 0;
+  const plain = technical
+    ? null
+    : {
+        happened: incident.summary || incident.trigger,
+        ...plainSummary({
+          phase: next.phase,
+          services: incident.services.map((s) => s.service.name).join(", "),
+          target: lastLive?.target ?? null,
+          approvers: openLive?.state === "awaiting_approval" ? approverWords(openLive.approverRoles) : null,
+          run: liveRun && liveRun.mode === "live" ? { done: liveDone, total: liveRun.steps.length, waitsFor: liveRun.status !== "paused" ? null : current?.status === "awaiting_confirmation" ? "confirm" : "operator" } : null,
+          rolledBack: liveCards.some((c) => c.state === "succeeded"),
+        }),
+      };
+  // When no live rollback is open, how the last one ended: the result the next step follows from.
+  const lastRun = !openLive && liveCards[0]?.runId ? runs.find((r) => r.id === liveCards[0]!.runId) : undefined;
+  const lastRollback =
+    lastRun && liveCards[0] && ["succeeded", "failed", "aborted"].includes(liveCards[0].state)
+      ? { text: `Rollback to ${liveCards[0].target} ${liveCards[0].state}`, ok: liveCards[0].state === "succeeded", at: lastRun.finishedAt?.toISOString() ?? null }
+      : null;
+  // Jumps to the cards a phone would otherwise scroll to; the one action is not repeated.
+  const jumps = [
+    can(role, "status.publish") && incident.status !== "closed" ? { label: "Public update", href: "#public-h" } : null,
+    comms ? { label: "Message", href: "#comms-h" } : null,
+    technical ? { label: "Timeline", href: "#timeline" } : null,
+  ].filter((j): j is { label: string; href: string } => j !== null && j.href !== next.action?.href);
+
   const milestones = [
     ["Detected", incident.detectedAt],
     ["Acknowledged", incident.acknowledgedAt],
@@ -131,9 +185,15 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
         respondBy={decision?.respondBy ?? null}
         responseMet={Boolean(decision?.respondBy && incident.decidedAt && incident.decidedAt <= new Date(decision.respondBy))}
         updateDueAt={updateDueAt?.toISOString() ?? null}
+        primary={quick ? <QuickRollbackForm {...quick} /> : undefined}
+        jumps={jumps}
+        plain={plain}
+        approval={openLive?.state === "awaiting_approval" ? { who: approverWords(openLive.approverRoles), expiresAt: openLive.expiresAt } : null}
+        lastRollback={lastRollback}
       />
-      <p className="text-sm text-slate-600 dark:text-slate-300">Trigger: {incident.trigger}</p>
-      {incident.summary && <p className="max-w-3xl whitespace-pre-wrap break-words">{incident.summary}</p>}
+      {/* A stakeholder's header already says what happened (the summary, or else the trigger). */}
+      {(technical || incident.summary) && <p className="text-sm text-slate-600 dark:text-slate-300">Trigger: {incident.trigger}</p>}
+      {incident.summary && technical && <p className="max-w-3xl whitespace-pre-wrap break-words">{incident.summary}</p>}
       {drafts.length > 0 && (
         // On a phone the drafts sit far below; this says they are there and jumps to them.
         <a href="#drafts-h" className="inline-flex min-h-11 items-center rounded-md border-2 border-amber-500 px-3 text-sm font-semibold text-amber-900 hover:bg-amber-50 dark:border-amber-400 dark:text-amber-200 dark:hover:bg-amber-950">
@@ -146,7 +206,13 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
           <h2 id="live-run-h" className="mb-3 font-semibold">
             {liveRun.mode === "drill" ? "Drill in progress" : "Rollback in progress"}
           </h2>
-          <RunPanel run={toPanel(liveRun, { pastMinutes: pasts.get(liveRun.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })} canOperate={can(role, "run.operate")} now={now} />
+          <RunPanel
+            run={toPanel(liveRun, { pastMinutes: pasts.get(liveRun.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })}
+            canOperate={can(role, "run.operate")}
+            now={now}
+            technical={technical}
+            resultTarget={liveRun.mode === "live" ? NEEDS_NOW : undefined}
+          />
         </Card>
       )}
 
@@ -164,6 +230,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                   canBreakGlass={breakGlassOffer(user, requests[i]!).offered}
                   canStart={can(role, "run.start")}
                   canCancel={c.requestedById === user.id || role === "admin"}
+                  technical={technical}
                 />
               ))}
               {mayRequest && policy && (
@@ -175,8 +242,8 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                       idempotencyKey={randomUUID()}
                       scopes={policy.policy.scopes}
                       defaultScope={decision?.scope?.id ?? null}
-                      defaultTarget={incident.services.map((s) => s.service.lastKnownGoodVersion).find(Boolean) ?? ""}
-                      defaultRunbook={incident.services.map((s) => preferredRunbook(s.service.runbooks)).find(Boolean) ?? decision?.runbook ?? ""}
+                      defaultTarget={defaultTarget}
+                      defaultRunbook={defaultRunbook}
                       runbooks={rollbackRunbooks}
                       serviceDefaults={serviceDefaults}
                       gateOpen={decision?.approval?.mode === "none"}
@@ -215,7 +282,13 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                     <ServiceStateForm key={s.service.id} incidentKey={incident.key} service={{ id: s.service.id, name: s.service.name, state: s.service.state }} />
                   ))}
                 </div>
-                <PublicUpdateForm incidentKey={incident.key} publicTitle={incident.publicTitle} showProgress={incident.showPublicProgress} />
+                <PublicUpdateForm
+                  incidentKey={incident.key}
+                  publicTitle={incident.publicTitle}
+                  showProgress={incident.showPublicProgress}
+                  incidentStatus={incident.status}
+                  lastPublished={incident.publicUpdates[0]?.status ?? null}
+                />
               </div>
             </Card>
           )}
@@ -243,7 +316,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
           {decision && (
             <Card aria-labelledby="decision-h">
               <h2 id="decision-h" className="mb-3 font-semibold">Decision matrix</h2>
-              <DecisionPanel decision={decision} decidedAt={incident.decidedAt} override={incident.severityOverride} />
+              <DecisionPanel decision={decision} decidedAt={incident.decidedAt} override={incident.severityOverride} technical={technical} />
               {updateDueAt && (
                 <p className="mt-3 flex flex-wrap items-center gap-2 text-sm">
                   <Countdown deadline={updateDueAt.toISOString()} label={`Next stakeholder update (every ${decision.updateIntervalMinutes} min)`} />
@@ -256,7 +329,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
               <h2 id="runs-h" className="mb-3 font-semibold">Runbook runs</h2>
               <div className="space-y-6">
                 {runs.filter((r) => r.id !== liveRun?.id).map((r) => (
-                  <RunPanel key={r.id} run={toPanel(r, { pastMinutes: pasts.get(r.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })} canOperate={can(role, "run.operate")} now={now} />
+                  <RunPanel key={r.id} run={toPanel(r, { pastMinutes: pasts.get(r.runbookName) ?? null, rtoMinutes: Number.isFinite(rto) ? rto : null })} canOperate={can(role, "run.operate")} now={now} technical={technical} />
                 ))}
                 {rbs.length > 0 && can(role, "run.start") && incident.status !== "closed" && (
                   <details className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
@@ -304,10 +377,12 @@ export default async function IncidentPage({ params }: { params: Promise<{ key: 
                 <NoteForm incidentKey={incident.key} />
               </div>
             )}
-            <Timeline events={incident.timeline} />
+            <Timeline events={incident.timeline} technical={technical} />
           </Card>
         </div>
       </div>
+      {/* Room for the phone's action bar (components/incidents/next-action-bar.tsx) below the last card. */}
+      {!plain && next.action && <div aria-hidden="true" className="h-16 md:hidden" />}
     </div>
   );
 }

@@ -23,6 +23,12 @@ export default async function UsersPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Users</h1>
+      <p className="text-sm">
+        <a className="underline" href="/admin/tokens">
+          Everyone&apos;s API tokens
+        </a>{" "}
+        (revoke any of them).
+      </p>
       {ssoEnabled() && (
         <p className="rounded-md border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-800 dark:bg-sky-950/50 dark:text-sky-100">
           Single sign-on is on: people who use it get an account the first time they sign in, with the role your identity provider gives them. Invite

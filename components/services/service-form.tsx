@@ -79,6 +79,9 @@ function ServiceFields({ service, runbooks, state, values: v, action, pending }:
       <Field label="RPO (minutes)" name={id("rpoMinutes")} error={e.rpoMinutes} hint="Most data it may lose">
         <TextInput name="rpoMinutes" id={id("rpoMinutes")} inputMode="numeric" defaultValue={val("rpoMinutes")} error={e.rpoMinutes} required />
       </Field>
+      <Field label="Verification window (minutes)" name={id("verificationWindowMinutes")} error={e.verificationWindowMinutes} hint="A deployed version that runs this long with no incident or firing alert is verified good">
+        <TextInput name="verificationWindowMinutes" id={id("verificationWindowMinutes")} inputMode="numeric" defaultValue={val("verificationWindowMinutes", "30")} error={e.verificationWindowMinutes} required />
+      </Field>
       <div className="col-span-2 sm:col-span-2">
         <Field label="Environments" name={id("environments")} error={errorsUnder(e, "environments")} hint="Comma-separated, e.g. production, staging">
           <TextInput name="environments" id={id("environments")} value={environments} onChange={(ev) => setEnvironments(ev.target.value)} error={errorsUnder(e, "environments")} />

@@ -13,6 +13,7 @@ import { recordDeployment } from "./record-deployment";
 import { updateDeployment } from "./update-deployment";
 import { listDeployments, suspectDeployments } from "./queries";
 import { verifyDeployments } from "./verify";
+import { createService } from "../services/catalog-verbs";
 
 // Deployment records against a real PostgreSQL, with a real run engine for Rollcall's own rollbacks.
 // Verdicts take an injected clock: deployments here are dated relative to a fixed T.
@@ -170,9 +171,9 @@ describe("verdicts", () => {
     expect(lkgAudit.after).toMatchObject({ lastKnownGoodVersion: "v5" });
   });
 
-  it("uses the service's own window", async () => {
-    const s = await svc();
-    await db.service.update({ where: { id: s.id }, data: { verificationWindowMinutes: 90 } });
+  it("uses the service's own window, as an admin set it", async () => {
+    const admin = await userCtx(db, "admin");
+    const s = await createService({ ctx: admin, input: { name: `Windowed ${randomUUID().slice(0, 8)}`, tier: "High", rtoMinutes: "10", rpoMinutes: "5", ownerTeam: "Payments", verificationWindowMinutes: "90" } });
     const v1 = await deploy(s.id, "v1", at(0));
     await verifyDeployments({ now: at(60) });
     expect((await db.deployment.findUniqueOrThrow({ where: { id: v1.deployment.id } })).verdict).toBe("pending");

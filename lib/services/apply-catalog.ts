@@ -44,7 +44,7 @@ export async function applyCatalogEntries(tx: Tx, ctx: Ctx, entries: readonly Ca
   const existing = await tx.service.findMany({
     select: {
       id: true, source: true, sourceRef: true, archivedAt: true,
-      name: true, description: true, tier: true, rtoMinutes: true, rpoMinutes: true, ownerTeam: true, lifecycle: true,
+      name: true, description: true, tier: true, rtoMinutes: true, rpoMinutes: true, verificationWindowMinutes: true, ownerTeam: true, lifecycle: true,
       system: true, environments: true, runbooks: true, onStatusPage: true, publicName: true,
     } satisfies Record<"id" | "source" | "sourceRef" | "archivedAt" | keyof ServiceFields, true>,
   });

@@ -5,6 +5,7 @@ export const catalogSelect = {
   tier: true,
   rtoMinutes: true,
   rpoMinutes: true,
+  verificationWindowMinutes: true,
   ownerTeam: true,
   lifecycle: true,
   system: true,

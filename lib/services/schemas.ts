@@ -27,6 +27,13 @@ export const ZServiceFields = z.strictObject({
   tier: z.enum(SERVICE_TIERS, "Choose a tier: Critical, High, Medium or Low."),
   rtoMinutes: minutes("RTO", 1).describe("recovery time objective: how long the service may be down"),
   rpoMinutes: minutes("RPO", 0).describe("recovery point objective: how much data (in minutes) it may lose"),
+  verificationWindowMinutes: z.coerce
+    .number("The verification window must be a number of minutes.")
+    .int("The verification window is whole minutes.")
+    .min(1, "The verification window is at least 1 minute.")
+    .max(10_080, "The verification window is at most 10,080 minutes (a week).")
+    .default(30)
+    .describe("how long a deployed version must run with no incident and no firing alert to be verified good"),
   ownerTeam: singleLine().trim().min(1, "Name the owning team.").max(100, "Team names are limited to 100 characters."),
   lifecycle: optionalText(40, "Lifecycle"),
   system: optionalText(100, "System"),

@@ -98,6 +98,8 @@ function describe(e: Event, technical: boolean): { title: string; body?: string 
     case "alerts_resolved":
     case "automation_decision":
       return describeAlertEvent(e.kind, p) ?? { title: e.kind };
+    case "deploy_freeze_forced":
+      return { title: `Deployment recorded during the rollback: ${str("service")} ${str("version")} (freeze overridden)`, body: str("reason") };
     default:
       return { title: e.kind.replace(/_/g, " ") };
   }

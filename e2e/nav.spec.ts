@@ -4,8 +4,8 @@ import { SCHEMES, shoot } from "./shots";
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-const MAIN = ["Board", "Incidents", "Approvals", "Matrix", "Runbooks", "Services", "Status page"];
-const ADMIN = ["Users", "Channels", "Templates", "Contacts", "Settings"];
+const MAIN = ["Board", "Incidents", "Alerts", "Approvals", "Matrix", "Runbooks", "Services", "Status page"];
+const ADMIN = ["Users", "Channels", "Templates", "Contacts", "Integrations", "Settings"];
 
 const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });
 
@@ -98,7 +98,7 @@ test.describe("navigation", () => {
     const { page } = await openContext("viewer", { viewport: DESKTOP });
     await openBoard(page);
     await expect(nav(page).getByText("Admin", { exact: true })).toHaveCount(0);
-    for (const name of [...ADMIN, "Approvals"]) await expect(nav(page).getByRole("link", { name, includeHidden: true })).toHaveCount(0);
+    for (const name of [...ADMIN, "Approvals", "Alerts"]) await expect(nav(page).getByRole("link", { name, includeHidden: true })).toHaveCount(0);
   });
 
   test("the first Tab reaches a skip link that moves focus to the main content", async ({ openContext }) => {

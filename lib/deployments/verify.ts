@@ -6,6 +6,7 @@ import { DEPLOYMENTS_SWEEP_LOCK } from "../db/locks.ts";
 import type { VerdictEvidence } from "./schemas.ts";
 
 const MINUTE = 60_000;
+const SWEEP_BATCH = 100;
 
 /**
  * Decides pending deployments. A succeeded deployment is bad as soon as an incident on its service
@@ -24,6 +25,8 @@ export async function verifyDeployments({ now }: { now: Date }): Promise<{ good:
       where: { status: "succeeded", verdict: "pending", verdictAt: null, startedAt: { lte: now } },
       select: { id: true, serviceId: true, environment: true, version: true, startedAt: true, finishedAt: true, service: { select: { verificationWindowMinutes: true } } },
       orderBy: { startedAt: "asc" },
+      // Bounded so one sweep stays a short transaction; the rest wait for the next tick.
+      take: SWEEP_BATCH,
     });
     const goodServices = new Set<string>();
     for (const d of pending) {

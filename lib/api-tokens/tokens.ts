@@ -96,7 +96,7 @@ export async function resolveApiToken(secret: string, now = new Date()): Promise
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const t = await db().apiToken.findUnique({
     where: { tokenHash: hashToken(secret) },
-    select: { id: true, name: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true, user: { select: { email: true, role: true, active: true, inviteExpiresAt: true } } },
+    select: { id: true, name: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true, active: true, inviteExpiresAt: true } } },
   });
   if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now)) return null;
   if (!t.user.active || t.user.inviteExpiresAt || !isRole(t.user.role)) return null;
@@ -105,7 +105,7 @@ export async function resolveApiToken(secret: string, now = new Date()): Promise
     await db().apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } });
   }
   return {
-    actor: { type: "token", id: t.id, label: `${t.name} (token of ${t.user.email})`, role: t.user.role },
+    actor: { type: "token", id: t.id, label: `${t.name} (token of ${t.user.email})`, role: t.user.role, userId: t.user.id },
     tokenId: t.id,
     scopes: t.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
   };

@@ -6,7 +6,7 @@ import type { Db } from "../db/client";
 import { setEnv } from "../env";
 import type { Ctx } from "../auth/actor";
 import type { RoleName } from "../auth/permissions";
-import { makeOnCall, makeService, setUpCommsKey, setUpRunbooks } from "../alerts/testing/fixtures";
+import { makeOnCall, makeService, ROLLBACK_RUNBOOK, setUpCommsKey, setUpRunbooks } from "../alerts/testing/fixtures";
 import { createApiToken, revokeApiToken, rotateApiToken } from "../api-tokens/tokens";
 import type { Scope } from "../api-tokens/schemas";
 
@@ -40,6 +40,8 @@ async function call(method: string, path: string, secret: string | null, body?: 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
   return { status: res.status, headers: res.headers, json: (text ? JSON.parse(text) : null) as Record<string, any> };
 }
+
+const rollbackBody = (key: string) => ({ key, runbook: ROLLBACK_RUNBOOK, target: "v1", params: { version: "v1" }, reason: "Errors since the v2 deploy" });
 
 const declaration = () => ({ title: "Checkout errors after deploy", trigger: "Error rate above 10%", severity: "HIGH", serviceIds: [serviceId] });
 
@@ -115,25 +117,45 @@ describe("authentication", () => {
 
 describe("scopes and roles on every endpoint", () => {
   // [method, path, scope it needs, body]; the key and id are filled in once an incident exists.
-  type Case = { method: string; path: () => string; scope: Scope; body?: () => unknown };
+  // pastAuth: the verb may still refuse for the resource's state (409/404); the token checks passed.
+  type Case = { method: string; path: () => string; scope: Scope; body?: () => unknown; pastAuth?: boolean };
+  // An incident without a pending rollback, whose status may change.
+  let calmKey = "";
+  // An incident with no rollback yet, for the one request the role test makes.
+  let spareKey = "";
+  const version = async () => (await db.incident.findUniqueOrThrow({ where: { key: calmKey }, select: { version: true } })).version;
   let key = "";
   const cases: Case[] = [
     { method: "GET", path: () => "/api/v1/incidents", scope: "incidents:read" },
     { method: "GET", path: () => `/api/v1/incidents/${key}`, scope: "incidents:read" },
     { method: "POST", path: () => "/api/v1/incidents", scope: "incidents:write", body: declaration },
     { method: "POST", path: () => `/api/v1/incidents/${key}/notes`, scope: "incidents:write", body: () => ({ note: "Looking at the deploy" }) },
-    { method: "POST", path: () => `/api/v1/incidents/${key}/status`, scope: "incidents:write", body: () => ({ status: "investigating", version: 0 }) },
+    { method: "POST", path: () => `/api/v1/incidents/${calmKey}/status`, scope: "incidents:write", body: async () => ({ status: "investigating", version: await version() }) },
+    { method: "POST", path: () => "/api/v1/rollbacks", scope: "rollbacks:request", body: () => rollbackBody(spareKey) },
+    { method: "GET", path: () => `/api/v1/rollbacks/${rollbackId}`, scope: "incidents:read" },
+    { method: "POST", path: () => `/api/v1/rollbacks/${rollbackId}/decision`, scope: "rollbacks:approve", body: () => ({ decision: "reject", comment: "Not this version" }), pastAuth: true },
+    { method: "GET", path: () => `/api/v1/runs/${runId}`, scope: "incidents:read", pastAuth: true },
+    { method: "POST", path: () => `/api/v1/runs/${runId}/actions`, scope: "runs:operate", body: () => ({ action: "abort", reason: "stop" }), pastAuth: true },
     { method: "GET", path: () => "/api/v1/services", scope: "incidents:read" },
     { method: "GET", path: () => `/api/v1/services/${serviceId}`, scope: "incidents:read" },
   ];
 
+  let rollbackId = "";
+  // No run exists under this id: operating on it passes the token checks and then is a 404.
+  const runId = randomUUID();
+
   beforeAll(async () => {
-    const t = await token("oncall", ["incidents:write"]);
+    const t = await token("oncall", ["incidents:write", "rollbacks:request"]);
     key = (await call("POST", "/api/v1/incidents", t.secret, declaration())).json.key as string;
+    calmKey = (await call("POST", "/api/v1/incidents", t.secret, declaration())).json.key as string;
+    spareKey = (await call("POST", "/api/v1/incidents", t.secret, declaration())).json.key as string;
+    const r = await call("POST", "/api/v1/rollbacks", t.secret, rollbackBody(key));
+    expect([r.status, r.json]).toEqual([201, expect.anything()]);
+    rollbackId = r.json.id as string;
   });
 
   it("every route file is in this table", () => {
-    const covered = new Set(cases.map((c) => `${c.method} ${c.path().replace(key, "{key}").replace(serviceId, "{id}")}`));
+    const covered = new Set(cases.map((c) => `${c.method} ${c.path().replace(calmKey, "{key}").replace(key, "{key}").replace(serviceId, "{id}").replace(rollbackId, "{id}").replace(runId, "{id}")}`));
     const routes = server.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`));
     expect(routes.filter((r) => !covered.has(r))).toEqual([]);
   });
@@ -142,7 +164,7 @@ describe("scopes and roles on every endpoint", () => {
     for (const c of cases) {
       const others = (["incidents:read", "incidents:write", "rollbacks:request", "rollbacks:approve", "runs:operate", "deployments:write"] as Scope[]).filter((s) => s !== c.scope);
       const t = await token("admin", others);
-      const r = await call(c.method, c.path(), t.secret, c.body?.());
+      const r = await call(c.method, c.path(), t.secret, await c.body?.());
       expect([c.method, c.path(), r.status, r.json.error?.code]).toEqual([c.method, c.path(), 403, "FORBIDDEN"]);
     }
   });
@@ -150,11 +172,12 @@ describe("scopes and roles on every endpoint", () => {
   it("refuses beyond the owner's role (403) and allows within it", async () => {
     for (const c of cases) {
       const viewer = await token("viewer", [c.scope]);
-      const r = await call(c.method, c.path(), viewer.secret, c.body?.());
-      expect([c.method, c.path(), r.status]).toEqual([c.method, c.path(), c.method === "GET" ? 200 : 403]);
+      const r = await call(c.method, c.path(), viewer.secret, await c.body?.());
+      expect([c.method, c.path(), r.status]).toEqual([c.method, c.path(), c.method === "GET" ? (c.path().includes(runId) ? 404 : 200) : 403]);
       const oncall = await token("oncall", [c.scope]);
-      const ok = await call(c.method, c.path(), oncall.secret, c.body?.());
-      expect([c.method, c.path(), ok.status < 300]).toEqual([c.method, c.path(), true]);
+      const ok = await call(c.method, c.path(), oncall.secret, await c.body?.());
+      if (c.pastAuth) expect([c.method, c.path(), [401, 403].includes(ok.status)]).toEqual([c.method, c.path(), false]);
+      else expect([c.method, c.path(), ok.status < 300]).toEqual([c.method, c.path(), true]);
     }
   });
 });

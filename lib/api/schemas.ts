@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ZRequestRollback } from "../approvals/schemas.ts";
+import { ZRunAction } from "../runs/schemas.ts";
 import { ZChangeStatus, ZAddNote, ZCreateIncident, ZIncidentFilters } from "../incidents/schemas.ts";
 
 // The bodies and queries of /api/v1, built from the schemas the verbs use; the OpenAPI document
@@ -10,3 +12,11 @@ export const ZApiDeclareIncident = ZCreateIncident;
 export const ZApiChangeStatus = ZChangeStatus.omit({ key: true });
 export const ZApiAddNote = ZAddNote.omit({ key: true });
 export const ZApiServiceList = z.object({ includeArchived: z.enum(["true", "false"]).optional().transform((v) => v === "true") });
+
+/** The verb's own idempotency key comes from the Idempotency-Key header (or is generated). */
+export const ZApiRequestRollback = ZRequestRollback.omit({ idempotencyKey: true });
+export const ZApiDecideRollback = z.object({
+  decision: z.enum(["approve", "reject"]),
+  comment: z.string().max(2000).default(""),
+});
+export const ZApiRunAction = ZRunAction.omit({ runId: true });

@@ -1,5 +1,5 @@
 import { db, type Tx } from "../db/client.ts";
-import { actorLabel, actorRole, type Ctx } from "../auth/actor.ts";
+import { actorLabel, actorRole, personId, type Ctx } from "../auth/actor.ts";
 import { assertCan } from "../auth/guard.ts";
 import { AppError } from "../errors.ts";
 import { breakGlassRefusal } from "../policy/break-glass.ts";
@@ -29,9 +29,10 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }
   const parsed = ZDecideRequest.safeParse(input);
   if (!parsed.success) throw AppError.validation(parsed.error);
   const { requestId, decision, comment } = parsed.data;
-  if (ctx.actor.type !== "user") throw new AppError("FORBIDDEN", "Only a signed-in person can approve or reject.");
-  const actor = ctx.actor;
-  const role = actorRole(actor)!;
+  const person = personId(ctx.actor);
+  if (!person) throw new AppError("FORBIDDEN", "Only a person (signed in, or by their API token) can approve or reject.");
+  const actor = { id: person };
+  const role = actorRole(ctx.actor)!;
   const now = new Date();
 
   const out = await db().$transaction(async (tx) => {
@@ -71,7 +72,7 @@ export async function decideRequest({ ctx, input }: { ctx: Ctx; input: unknown }
       severity: out.req.severity,
       kind: out.status === "pending" ? "voted" : out.status === "approved" ? "approved" : "rejected",
       status: out.status,
-      by: actorLabel(actor),
+      by: actorLabel(ctx.actor),
     },
     out.req.approverRoles,
   );
@@ -93,7 +94,7 @@ export async function breakGlass({ ctx, input }: { ctx: Ctx; input: unknown }) {
     const req = await lockPending(tx, requestId, now);
     const refused = breakGlassRefusal(
       { roles: req.breakGlassRoles, ownRequest: req.breakGlassOwnRequest },
-      { userId: ctx.actor.type === "user" ? ctx.actor.id : null, role: actorRole(ctx.actor), request: req },
+      { userId: personId(ctx.actor), role: actorRole(ctx.actor), request: req },
     );
     if (refused) throw new AppError("FORBIDDEN", refused);
     await tx.rollbackRequest.update({ where: { id: requestId }, data: { status: "overridden", decidedAt: now, breakGlassReason: justification } });
@@ -128,7 +129,7 @@ export async function cancelRollback({ ctx, input }: { ctx: Ctx; input: unknown 
   const now = new Date();
   const req = await db().$transaction(async (tx) => {
     const req = await lockPending(tx, requestId, now);
-    const mine = ctx.actor.type === "user" && ctx.actor.id === req.requestedById;
+    const mine = personId(ctx.actor) === req.requestedById;
     if (!mine && actorRole(ctx.actor) !== "admin") throw new AppError("FORBIDDEN", "Only the requester or an administrator can cancel this request.");
     await tx.rollbackRequest.update({ where: { id: requestId }, data: { status: "cancelled", decidedAt: now } });
     await recordIncidentChange(tx, ctx, {

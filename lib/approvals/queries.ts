@@ -89,3 +89,8 @@ export function breakGlassOffer(user: Pick<SessionUser, "id" | "role">, r: Break
   );
   return { offered: why === null, why };
 }
+
+/** One rollback request with its votes and run (for /api/v1/rollbacks/<id>). */
+export function rollbackRequestById(id: string) {
+  return db().rollbackRequest.findUnique({ where: { id }, select: requestSelect });
+}

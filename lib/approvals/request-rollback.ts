@@ -1,6 +1,6 @@
 import { db, type Tx } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { actorLabel, actorRole, type Ctx } from "../auth/actor.ts";
+import { actorLabel, actorRole, personId, type Ctx } from "../auth/actor.ts";
 import { assertCan } from "../auth/guard.ts";
 import { AppError } from "../errors.ts";
 import { publish } from "../realtime/publish.ts";
@@ -77,8 +77,8 @@ export async function requestRollback({ ctx, input }: { ctx: Ctx; input: unknown
   const data = parsed.data;
   const policy = activePolicy();
   const role = actorRole(ctx.actor);
-  const requesterId = ctx.actor.type === "user" ? ctx.actor.id : null;
-  if (!requesterId) throw new AppError("FORBIDDEN", "Only a signed-in person can request a rollback.");
+  const requesterId = personId(ctx.actor);
+  if (!requesterId) throw new AppError("FORBIDDEN", "Only a person (signed in, or by their API token) can request a rollback.");
   const loaded = await findRunbook(data.runbook);
   if (!loaded) throw new AppError("VALIDATION", "Please correct the highlighted fields.", { runbook: [`No runbook named “${data.runbook}” is loaded. Choose one from the list.`] });
   const now = new Date();

@@ -5,7 +5,8 @@ export type Actor =
   | { type: "user"; id: string; email: string; name: string; role: RoleName }
   | { type: "system"; label: string }
   | { type: "webhook"; id: string; label: string }
-  | { type: "token"; id: string; label: string; role: RoleName }
+  /** An API token (lib/api-tokens): id is the token, userId its owner, role the owner's role now. */
+  | { type: "token"; id: string; label: string; role: RoleName; userId?: string }
   /** Rollcall acting on an alert (lib/alerts): only what AUTOMATION_ACTIONS allows; id is the alert group. */
   | { type: "automation"; id: string; label: string };
 
@@ -27,6 +28,13 @@ export function actorFields(actor: Actor) {
     case "system":
       return { actorType: "system", actorId: null, actorLabel: actor.label };
   }
+}
+
+/** The person behind the actor: a signed-in user, or the owner of an API token. */
+export function personId(actor: Actor): string | null {
+  if (actor.type === "user") return actor.id;
+  if (actor.type === "token") return actor.userId ?? null;
+  return null;
 }
 
 export const SYSTEM: Actor = { type: "system", label: "Rollcall" };

@@ -6,7 +6,20 @@ export async function runsForIncident(incidentKey: string, withLogs: boolean) {
     where: { incident: { key: incidentKey } },
     orderBy: { createdAt: "desc" },
     take: 5,
-    select: {
+    select: runSelect(withLogs),
+  });
+  return runs;
+}
+
+export type RunView = Awaited<ReturnType<typeof runsForIncident>>[number];
+
+/** One run with its steps (for /api/v1/runs/<id>); logs only when the caller may read them. */
+export async function runById(id: string, withLogs: boolean) {
+  return db().run.findUnique({ where: { id }, select: { ...runSelect(withLogs), incident: { select: { key: true } } } });
+}
+
+function runSelect(withLogs: boolean) {
+  return {
       id: true, runbookName: true, runbookTitle: true, runbookVersion: true, mode: true, status: true, pauseReason: true,
       estimatedMinutes: true, startedByLabel: true, createdAt: true, finishedAt: true,
       steps: {
@@ -17,12 +30,8 @@ export async function runsForIncident(incidentKey: string, withLogs: boolean) {
           ...(withLogs ? { logs: { orderBy: { id: "asc" as const }, take: 400, select: { id: true, stream: true, text: true } } } : {}),
         },
       },
-    },
-  });
-  return runs;
+    } as const;
 }
-
-export type RunView = Awaited<ReturnType<typeof runsForIncident>>[number];
 
 /** How long past runs of a runbook took, for an ETA that learns from history. */
 export async function pastDurationMinutes(runbookName: string): Promise<number | null> {

@@ -113,7 +113,39 @@ export function createClient(opts: ClientOptions) {
       );
     return json as T;
   }
+  /** An open Server-Sent Events stream, or null when the server has none there (404/405/406). */
+  async function events(
+    path: string,
+    signal: AbortSignal,
+    lastEventId?: string,
+  ): Promise<ReadableStream<Uint8Array> | null> {
+    if (!opts.token) throw new ApiError("No token.", EXIT.AUTH);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${opts.token}`,
+      accept: "text/event-stream",
+    };
+    if (lastEventId) headers["last-event-id"] = lastEventId;
+    const res = await doFetch(new URL(`${opts.url}/api/v1${path}`), {
+      headers,
+      signal,
+    });
+    if (
+      res.status === 404 ||
+      res.status === 405 ||
+      res.status === 406 ||
+      !res.body
+    )
+      return null;
+    if (!res.ok)
+      throw new ApiError(
+        `Events stream answered HTTP ${res.status}.`,
+        exitForHttpStatus(res.status),
+        res.status,
+      );
+    return res.body;
+  }
   return {
+    events,
     get: <T>(
       path: string,
       query?: Record<string, string | number | undefined>,

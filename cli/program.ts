@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, resolveConfig, type Env } from "./config.ts";
 import { EXIT, EXIT_HELP, type ExitCode } from "./exit-codes.ts";
+import type { Clock } from "./follow.ts";
 import { ApiError, createClient, type Client } from "./http.ts";
+import { registerRollbackCommands } from "./rollback-commands.ts";
 
 // The rollcall CLI's commands. run() parses argv and returns the exit code; nothing here calls process.exit.
 
@@ -11,6 +13,9 @@ export type Io = {
   err: (s: string) => void;
   env: Env;
   fetch?: typeof fetch;
+  clock?: Clock;
+  /** A terminal: draw a progress bar in place; else one plain line per change. */
+  isTTY?: boolean;
 };
 
 type Globals = {
@@ -45,11 +50,11 @@ type IncidentSummary = {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-export function buildProgram(io: Io) {
+export function buildProgram(io: Io, opts: { rollbacks?: boolean } = {}) {
   let exitCode: ExitCode = EXIT.OK;
   const program = new Command("rollcall")
     .description(
-      "Rollcall from a terminal or a CI pipeline: incidents (deployments and rollbacks follow as /api/v1 serves them).",
+      "Rollcall from a terminal or a CI pipeline: incidents (rollbacks, approvals and deployments follow as /api/v1 serves them).",
     )
     .option(
       "--url <url>",
@@ -207,6 +212,15 @@ export function buildProgram(io: Io) {
       );
     });
 
+  if (opts.rollbacks)
+    registerRollbackCommands(program, {
+      io,
+      globals,
+      client,
+      print,
+      setExit: (c) => (exitCode = c),
+    });
+
   return {
     program,
     setExit: (c: ExitCode) => (exitCode = c),
@@ -236,11 +250,15 @@ async function resolveServices(
 }
 
 /** Parses argv (without node and script) and runs the command; returns the exit code. */
-export async function run(argv: string[], io: Io): Promise<ExitCode> {
-  const { program, exitCode } = buildProgram(io);
+export async function run(
+  argv: string[],
+  io: Io,
+  opts: { rollbacks?: boolean } = {},
+): Promise<ExitCode> {
+  const built = buildProgram(io, opts);
   try {
-    await program.parseAsync(argv, { from: "user" });
-    return exitCode;
+    await built.program.parseAsync(argv, { from: "user" });
+    return built.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (

@@ -135,6 +135,7 @@ describe("scopes and roles on every endpoint", () => {
     { method: "GET", path: () => `/api/v1/rollbacks/${rollbackId}`, scope: "incidents:read" },
     { method: "POST", path: () => `/api/v1/rollbacks/${rollbackId}/decision`, scope: "rollbacks:approve", body: () => ({ decision: "reject", comment: "Not this version" }), pastAuth: true },
     { method: "GET", path: () => `/api/v1/runs/${runId}`, scope: "incidents:read", pastAuth: true },
+    { method: "GET", path: () => `/api/v1/runs/${runId}/events`, scope: "incidents:read", pastAuth: true },
     { method: "POST", path: () => `/api/v1/runs/${runId}/actions`, scope: "runs:operate", body: () => ({ action: "abort", reason: "stop" }), pastAuth: true },
     { method: "GET", path: () => "/api/v1/services", scope: "incidents:read" },
     { method: "GET", path: () => `/api/v1/services/${serviceId}`, scope: "incidents:read" },
@@ -241,5 +242,29 @@ describe("creates and errors", () => {
     } finally {
       setEnv("API_RATE_LIMIT_PER_MINUTE", "300");
     }
+  });
+});
+
+describe("run events", () => {
+  it("streams the run as Server-Sent Events while it changes and ends when it finishes", async () => {
+    const run = await db.run.create({
+      data: { runbookName: ROLLBACK_RUNBOOK, runbookTitle: "Roll back", runbookVersion: "1", runbookSnapshot: {}, params: {}, mode: "live", startedByLabel: "test" },
+      select: { id: true },
+    });
+    const t = await token("viewer", ["incidents:read"]);
+    const res = await fetch(`${server.url}/api/v1/runs/${run.id}/events`, { headers: { authorization: `Bearer ${t.secret}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes('"status":"running"')) text += (await reader.read()).value ?? "";
+    await db.run.update({ where: { id: run.id }, data: { status: "succeeded", finishedAt: new Date() } });
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    const events = text.split("\n\n").filter((e) => e.startsWith("event: run"));
+    expect(events.map((e) => (JSON.parse(e.split("data: ")[1]!) as { status: string }).status)).toEqual(["running", "succeeded"]);
   });
 });

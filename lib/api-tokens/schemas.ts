@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "../validation/text.ts";
 
 /** What a token may be used for, on top of (never beyond) what its owner's role allows. */
 export const SCOPES = [
@@ -16,7 +17,7 @@ export const ZScope = z.enum(SCOPES);
 export const MAX_TOKEN_DAYS = 365;
 
 export const ZCreateToken = z.object({
-  name: z.string().trim().min(1, "Name the token.").max(80),
+  name: singleLine().trim().min(1, "Name the token.").max(80),
   scopes: z.array(ZScope).min(1, "Choose at least one scope.").transform((s) => [...new Set(s)]),
   expiresInDays: z.coerce.number().int().min(1).max(MAX_TOKEN_DAYS),
 });

@@ -10,7 +10,7 @@ const LIB = path.resolve(import.meta.dirname, "..");
 // executor steps, channel configs): not text people type into Rollcall. Everything else is checked.
 const CONFIG_FORMATS = [/^policy\//, /^runbooks\//, /^executors\//, /^comms\/channels\//, /^env\.ts$/];
 // Schemas that read back what Rollcall itself stored (never what someone sent).
-const STORED = new Set(["ZStoredSteps", "ZPolicyReviewed", "ZServicesFileStatus"]);
+const STORED = new Set(["ZStoredSteps", "ZPolicyReviewed", "ZServicesFileStatus", "ZVerdictEvidence", "ZDeployment"]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

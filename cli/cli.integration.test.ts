@@ -164,3 +164,85 @@ describe("rollcall incident", () => {
     );
   });
 });
+
+describe("rollcall rollback", () => {
+  it("requests a rollback, shows it, and watch exits 11 once its run is aborted", async () => {
+    const secret = await token([
+      "incidents:read",
+      "incidents:write",
+      "rollbacks:request",
+      "runs:operate",
+    ]);
+    const d = cli(secret);
+    expect(
+      await run(
+        [
+          "--json",
+          "incident",
+          "declare",
+          "--title",
+          "Checkout errors after v2",
+          "--trigger",
+          "Error rate above 10%",
+          "--severity",
+          "HIGH",
+          "--service",
+          "checkout",
+        ],
+        d.io,
+      ),
+    ).toBe(EXIT.OK);
+    const key = (JSON.parse(d.out.join("\n")) as { key: string }).key;
+
+    const r = cli(secret);
+    expect(
+      await run(
+        [
+          "--json",
+          "rollback",
+          "request",
+          "--incident",
+          key,
+          "--runbook",
+          "svc-rollback",
+          "--target",
+          "v1",
+          "--param",
+          "version=v1",
+          "--reason",
+          "Errors since v2",
+        ],
+        r.io,
+      ),
+    ).toBe(EXIT.OK);
+    const requested = JSON.parse(r.out.join("\n")) as {
+      id: string;
+      target: string;
+      run: { id: string };
+    };
+    expect(requested.target).toBe("v1");
+
+    const s = cli(secret);
+    expect(await run(["rollback", "status", requested.id], s.io)).toBe(EXIT.OK);
+    expect(s.out.join("\n")).toContain(`run      ${requested.run.id}`);
+
+    const abort = await fetch(
+      `${server.url}/api/v1/runs/${requested.run.id}/actions`,
+      {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${secret}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ action: "abort", reason: "Wrong target" }),
+      },
+    );
+    expect(abort.status).toBe(200);
+
+    const w = cli(secret);
+    expect(await run(["rollback", "watch", requested.id], w.io)).toBe(
+      EXIT.ABORTED,
+    );
+    expect(w.out).toEqual(["Rollback aborted."]);
+  });
+});

@@ -18,7 +18,6 @@ function fakeClock(): Clock & { slept: number[] } {
   };
 }
 
-const R = { rollbacks: true };
 const RID = "0b6f3f1e-2a4c-4d7e-9f00-1234567890ab";
 const RUN = "9c1d2e3f-4a5b-4c6d-8e7f-0123456789ab";
 
@@ -92,7 +91,7 @@ describe("rollback watch", () => {
       "running",
       "succeeded",
     ]);
-    expect(await run(["rollback", "watch", RID], s.io, R)).toBe(EXIT.OK);
+    expect(await run(["rollback", "watch", RID], s.io)).toBe(EXIT.OK);
     expect(s.err).toEqual([
       "awaiting_approval",
       "running 1/2 steps: Deploy v1",
@@ -111,18 +110,14 @@ describe("rollback watch", () => {
     for (const [state, code] of cases)
       expect([
         state,
-        await run(
-          ["rollback", "watch", RID],
-          scripted(["running", state]).io,
-          R,
-        ),
+        await run(["rollback", "watch", RID], scripted(["running", state]).io),
       ]).toEqual([state, code]);
   });
 
   it("gives up after --timeout with exit 14 and says the rollback is still open", async () => {
     const s = scripted(["running"]);
     expect(
-      await run(["rollback", "watch", RID, "--timeout", "30s"], s.io, R),
+      await run(["rollback", "watch", RID, "--timeout", "30s"], s.io),
     ).toBe(EXIT.TIMED_OUT);
     expect(s.clock.slept.reduce((a, b) => a + b, 0)).toBe(30_000);
     expect(s.out).toEqual(["Timed out; the rollback is still running."]);
@@ -131,13 +126,13 @@ describe("rollback watch", () => {
   it("refuses a malformed --timeout as a usage error", async () => {
     const s = scripted(["running"]);
     expect(
-      await run(["rollback", "watch", RID, "--timeout", "soon"], s.io, R),
+      await run(["rollback", "watch", RID, "--timeout", "soon"], s.io),
     ).toBe(EXIT.USAGE);
   });
 
   it("--json prints the final state and exit code instead of progress", async () => {
     const s = scripted(["running", "aborted"]);
-    expect(await run(["--json", "rollback", "watch", RID], s.io, R)).toBe(
+    expect(await run(["--json", "rollback", "watch", RID], s.io)).toBe(
       EXIT.ABORTED,
     );
     expect(s.err).toEqual([]);

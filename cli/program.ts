@@ -50,11 +50,11 @@ type IncidentSummary = {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-export function buildProgram(io: Io, opts: { rollbacks?: boolean } = {}) {
+export function buildProgram(io: Io) {
   let exitCode: ExitCode = EXIT.OK;
   const program = new Command("rollcall")
     .description(
-      "Rollcall from a terminal or a CI pipeline: incidents (rollbacks, approvals and deployments follow as /api/v1 serves them).",
+      "Rollcall from a terminal or a CI pipeline: incidents, rollbacks and approvals (deploy record follows once /api/v1 serves deployments).",
     )
     .option(
       "--url <url>",
@@ -212,14 +212,13 @@ export function buildProgram(io: Io, opts: { rollbacks?: boolean } = {}) {
       );
     });
 
-  if (opts.rollbacks)
-    registerRollbackCommands(program, {
-      io,
-      globals,
-      client,
-      print,
-      setExit: (c) => (exitCode = c),
-    });
+  registerRollbackCommands(program, {
+    io,
+    globals,
+    client,
+    print,
+    setExit: (c) => (exitCode = c),
+  });
 
   return {
     program,
@@ -250,12 +249,8 @@ async function resolveServices(
 }
 
 /** Parses argv (without node and script) and runs the command; returns the exit code. */
-export async function run(
-  argv: string[],
-  io: Io,
-  opts: { rollbacks?: boolean } = {},
-): Promise<ExitCode> {
-  const built = buildProgram(io, opts);
+export async function run(argv: string[], io: Io): Promise<ExitCode> {
+  const built = buildProgram(io);
   try {
     await built.program.parseAsync(argv, { from: "user" });
     return built.exitCode;

@@ -12,7 +12,6 @@ import type { Client } from "./http.ts";
 import type { Io } from "./program.ts";
 
 // rollback request|status|watch and approve, against /api/v1/rollbacks and /api/v1/runs.
-// Registered by buildProgram({ rollbacks: true }) only: those endpoints are not committed yet.
 
 export type CommandHelpers = {
   io: Io;

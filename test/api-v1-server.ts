@@ -12,7 +12,7 @@ export type ApiRoute = { file: string; path: string; pattern: RegExp; names: str
 
 const ROOT = path.resolve(import.meta.dirname, "../app/api/v1");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
 function routeFiles(dir = ROOT): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -59,7 +59,7 @@ export async function startApiServer(): Promise<ApiServer> {
     const ac = new AbortController();
     res.on("close", () => ac.abort());
     const request = new Request(url, { method: req.method, headers: headersOf(req), signal: ac.signal, ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}) } as RequestInit);
-    handler(request, { params: Promise.resolve(params) })
+    Promise.resolve(handler(request, { params: Promise.resolve(params) }))
       .then(async (response) => {
         res.writeHead(response.status, Object.fromEntries(response.headers));
         if (response.body) {

@@ -9,6 +9,7 @@ import type { RoleName } from "../auth/permissions";
 import { makeOnCall, makeService, ROLLBACK_RUNBOOK, setUpCommsKey, setUpRunbooks } from "../alerts/testing/fixtures";
 import { createApiToken, revokeApiToken, rotateApiToken } from "../api-tokens/tokens";
 import type { Scope } from "../api-tokens/schemas";
+import { validate } from "@readme/openapi-parser";
 
 // /api/v1 over real HTTP against the real route handlers and a real PostgreSQL: tokens (scope, role,
 // revoked, expired, rotated, owner deactivated), idempotent creates, errors and rate limits.
@@ -157,7 +158,8 @@ describe("scopes and roles on every endpoint", () => {
 
   it("every route file is in this table", () => {
     const covered = new Set(cases.map((c) => `${c.method} ${c.path().replace(calmKey, "{key}").replace(key, "{key}").replace(serviceId, "{id}").replace(rollbackId, "{id}").replace(runId, "{id}")}`));
-    const routes = server.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`));
+    // The OpenAPI document is public; it has its own test below.
+    const routes = server.routes.filter((r) => r.path !== "/api/v1/openapi.json").flatMap((r) => r.methods.map((m) => `${m} ${r.path}`));
     expect(routes.filter((r) => !covered.has(r))).toEqual([]);
   });
 
@@ -266,5 +268,19 @@ describe("run events", () => {
     }
     const events = text.split("\n\n").filter((e) => e.startsWith("event: run"));
     expect(events.map((e) => (JSON.parse(e.split("data: ")[1]!) as { status: string }).status)).toEqual(["running", "succeeded"]);
+  });
+});
+
+describe("OpenAPI document", () => {
+  it("is served without a token, is valid OpenAPI 3.1, and describes every route file", async () => {
+    const res = await fetch(`${server.url}/api/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe("3.1.0");
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid ? [] : result.errors).toEqual([]);
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    const routes = server.routes.filter((r) => r.path !== "/api/v1/openapi.json").flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort();
+    expect(documented).toEqual(routes);
   });
 });

@@ -1,12 +1,20 @@
 import { z } from "zod";
 import { ZRequestRollback } from "../approvals/schemas.ts";
 import { ZRunAction } from "../runs/schemas.ts";
-import { ZChangeStatus, ZAddNote, ZCreateIncident, ZIncidentFilters } from "../incidents/schemas.ts";
+import { LIMITS, SEVERITIES, STATUSES, ZChangeStatus, ZAddNote, ZCreateIncident, ZIncidentFilters } from "../incidents/schemas.ts";
 
 // The bodies and queries of /api/v1, built from the schemas the verbs use; the OpenAPI document
 // is generated from these (lib/api/openapi.ts).
 
-export const ZApiIncidentList = ZIncidentFilters;
+/** The board's filters, strict: a bad filter is a 422 here rather than ignored as on the page. */
+export const ZApiIncidentList = z.object({
+  status: z.enum([...STATUSES, "active"]).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  service: z.uuid().optional(),
+  q: z.string().trim().max(LIMITS.search).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+}) satisfies z.ZodType<Partial<z.infer<typeof ZIncidentFilters>>>;
 export const ZApiDeclareIncident = ZCreateIncident;
 /** The key comes from the path. */
 export const ZApiChangeStatus = ZChangeStatus.omit({ key: true });

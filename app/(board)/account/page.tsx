@@ -54,7 +54,7 @@ export default async function AccountPage() {
           API tokens
         </h2>
         <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-          For scripts and CI calling /api/v1 (see <a className="underline" href="/api/docs">the API reference</a>). A token can do only what its scopes name and your role allows.
+          For scripts and CI calling /api/v1 (see <a className="underline" href="/api-docs">the API reference</a>). A token can do only what its scopes name and your role allows.
         </p>
         <TokenTable tokens={tokens} rotate now={now.getTime()} />
         <h3 className="mt-4 mb-2 font-semibold">New token</h3>

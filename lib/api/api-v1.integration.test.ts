@@ -138,11 +138,16 @@ describe("scopes and roles on every endpoint", () => {
     { method: "GET", path: () => `/api/v1/runs/${runId}`, scope: "incidents:read", pastAuth: true },
     { method: "GET", path: () => `/api/v1/runs/${runId}/events`, scope: "incidents:read", pastAuth: true },
     { method: "POST", path: () => `/api/v1/runs/${runId}/actions`, scope: "runs:operate", body: () => ({ action: "abort", reason: "stop" }), pastAuth: true },
+    { method: "GET", path: () => "/api/v1/deployments", scope: "incidents:read" },
+    { method: "POST", path: () => "/api/v1/deployments", scope: "deployments:write", body: () => ({ serviceId: payments, version: "v7", idempotencyKey: randomUUID() }) },
+    { method: "POST", path: () => `/api/v1/deployments/${deploymentId}`, scope: "deployments:write", body: () => ({ status: "succeeded" }), pastAuth: true },
     { method: "GET", path: () => "/api/v1/services", scope: "incidents:read" },
     { method: "GET", path: () => `/api/v1/services/${serviceId}`, scope: "incidents:read" },
   ];
 
   let rollbackId = "";
+  let payments = "";
+  let deploymentId = "";
   // No run exists under this id: operating on it passes the token checks and then is a 404.
   const runId = randomUUID();
 
@@ -154,10 +159,15 @@ describe("scopes and roles on every endpoint", () => {
     const r = await call("POST", "/api/v1/rollbacks", t.secret, rollbackBody(key));
     expect([r.status, r.json]).toEqual([201, expect.anything()]);
     rollbackId = r.json.id as string;
+    payments = (await makeService(db, "Payments")).id;
+    const d = await token("oncall", ["deployments:write"]);
+    const dep = await call("POST", "/api/v1/deployments", d.secret, { serviceId: payments, version: "v6", idempotencyKey: randomUUID() });
+    expect([dep.status, dep.json]).toEqual([201, expect.anything()]);
+    deploymentId = dep.json.id as string;
   });
 
   it("every route file is in this table", () => {
-    const covered = new Set(cases.map((c) => `${c.method} ${c.path().replace(calmKey, "{key}").replace(key, "{key}").replace(serviceId, "{id}").replace(rollbackId, "{id}").replace(runId, "{id}")}`));
+    const covered = new Set(cases.map((c) => `${c.method} ${c.path().replace(calmKey, "{key}").replace(key, "{key}").replace(serviceId, "{id}").replace(rollbackId, "{id}").replace(deploymentId, "{id}").replace(runId, "{id}")}`));
     // The OpenAPI document is public; it has its own test below.
     const routes = server.routes.filter((r) => r.path !== "/api/v1/openapi.json").flatMap((r) => r.methods.map((m) => `${m} ${r.path}`));
     expect(routes.filter((r) => !covered.has(r))).toEqual([]);

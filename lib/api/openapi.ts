@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { SCOPES, type Scope } from "../api-tokens/schemas.ts";
-import { ZApiAddNote, ZApiChangeStatus, ZApiDecideRollback, ZApiDeclareIncident, ZApiIncidentList, ZApiRequestRollback, ZApiRunAction, ZApiServiceList } from "./schemas.ts";
+import { ZApiDeploymentList, ZApiRecordDeployment, ZApiUpdateDeployment, ZApiAddNote, ZApiChangeStatus, ZApiDecideRollback, ZApiDeclareIncident, ZApiIncidentList, ZApiRequestRollback, ZApiRunAction, ZApiServiceList } from "./schemas.ts";
 
 // The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the routes parse with.
 // Every route file under app/api/v1 has an entry here (the integration test checks it).
@@ -21,6 +21,9 @@ const OPS: Op[] = [
   { method: "get", path: "/api/v1/runs/{id}", summary: "Get a run and its steps", scope: "incidents:read", params: ["id"] },
   { method: "post", path: "/api/v1/runs/{id}/actions", summary: "Operate a run: retry, skip, abort or confirm", scope: "runs:operate", params: ["id"], body: ZApiRunAction },
   { method: "get", path: "/api/v1/runs/{id}/events", summary: "Follow a run as Server-Sent Events", scope: "incidents:read", params: ["id"], sse: true },
+  { method: "get", path: "/api/v1/deployments", summary: "List deployment records", scope: "incidents:read", query: ZApiDeploymentList },
+  { method: "post", path: "/api/v1/deployments", summary: "Record a deployment (refused during a rollback of the service unless forced)", scope: "deployments:write", body: ZApiRecordDeployment, created: true, idempotent: true },
+  { method: "post", path: "/api/v1/deployments/{id}", summary: "Finish a deployment: succeeded or failed", scope: "deployments:write", params: ["id"], body: ZApiUpdateDeployment },
   { method: "get", path: "/api/v1/services", summary: "List services", scope: "incidents:read", query: ZApiServiceList },
   { method: "get", path: "/api/v1/services/{id}", summary: "Get a service", scope: "incidents:read", params: ["id"] },
 ];

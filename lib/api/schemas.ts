@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZRequestRollback } from "../approvals/schemas.ts";
 import { ZRunAction } from "../runs/schemas.ts";
+import { ZListDeployments, ZRecordDeployment, ZUpdateDeployment } from "../deployments/schemas.ts";
 import { LIMITS, SEVERITIES, STATUSES, ZChangeStatus, ZAddNote, ZCreateIncident, ZIncidentFilters } from "../incidents/schemas.ts";
 
 // The bodies and queries of /api/v1, built from the schemas the verbs use; the OpenAPI document
@@ -28,3 +29,7 @@ export const ZApiDecideRollback = z.object({
   comment: z.string().max(2000).default(""),
 });
 export const ZApiRunAction = ZRunAction.omit({ runId: true });
+
+export const ZApiRecordDeployment = ZRecordDeployment;
+export const ZApiUpdateDeployment = ZUpdateDeployment.omit({ id: true });
+export const ZApiDeploymentList = ZListDeployments;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "../validation/text.ts";
 import { ZRequestRollback } from "../approvals/schemas.ts";
 import { ZRunAction } from "../runs/schemas.ts";
 import { ZListDeployments, ZRecordDeployment, ZUpdateDeployment } from "../deployments/schemas.ts";
@@ -12,8 +13,8 @@ export const ZApiIncidentList = z.object({
   status: z.enum([...STATUSES, "active"]).optional(),
   severity: z.enum(SEVERITIES).optional(),
   service: z.uuid().optional(),
-  q: z.string().trim().max(LIMITS.search).optional(),
-  cursor: z.string().max(200).optional(),
+  q: singleLine().trim().max(LIMITS.search).optional(),
+  cursor: singleLine().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 }) satisfies z.ZodType<Partial<z.infer<typeof ZIncidentFilters>>>;
 export const ZApiDeclareIncident = ZCreateIncident;
@@ -26,7 +27,7 @@ export const ZApiServiceList = z.object({ includeArchived: z.enum(["true", "fals
 export const ZApiRequestRollback = ZRequestRollback.omit({ idempotencyKey: true });
 export const ZApiDecideRollback = z.object({
   decision: z.enum(["approve", "reject"]),
-  comment: z.string().max(2000).default(""),
+  comment: multiLine().max(2000).default(""),
 });
 export const ZApiRunAction = ZRunAction.omit({ runId: true });
 

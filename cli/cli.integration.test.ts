@@ -246,3 +246,78 @@ describe("rollcall rollback", () => {
     expect(w.out).toEqual(["Rollback aborted."]);
   });
 });
+
+describe("rollcall deploy", () => {
+  it("records a deploy once per key, recognises a deploy of an earlier version as a rollback, and finishes one", async () => {
+    const secret = await token(["incidents:read", "deployments:write"]);
+    const record = async (args: string[]) => {
+      const c = cli(secret);
+      const code = await run(
+        ["--json", "deploy", "record", "--service", "Checkout", ...args],
+        c.io,
+      );
+      return {
+        code,
+        body:
+          code === EXIT.OK
+            ? (JSON.parse(c.out.join("\n")) as {
+                id: string;
+                version: string;
+                status: string;
+                isRollback: boolean;
+              })
+            : null,
+        err: c.err.join("\n"),
+      };
+    };
+    const v1 = await record(["--version", "v1", "--commit", "aaa111"]);
+    expect(v1.code).toBe(EXIT.OK);
+    expect(v1.body).toMatchObject({
+      version: "v1",
+      status: "succeeded",
+      isRollback: false,
+    });
+    // A CI retry of the same step: the same key, the same record.
+    expect(
+      (await record(["--version", "v1", "--commit", "aaa111"])).body?.id,
+    ).toBe(v1.body!.id);
+
+    expect(
+      (await record(["--version", "v2", "--commit", "bbb222"])).body,
+    ).toMatchObject({ version: "v2", isRollback: false });
+    const back = await record([
+      "--version",
+      "v1",
+      "--commit",
+      "aaa111",
+      "--key",
+      "redeploy-v1",
+    ]);
+    expect(back.body).toMatchObject({ version: "v1", isRollback: true });
+    expect(back.body!.id).not.toBe(v1.body!.id);
+
+    const started = await record([
+      "--version",
+      "v3",
+      "--status",
+      "in_progress",
+    ]);
+    expect(started.body).toMatchObject({ status: "in_progress" });
+    const f = cli(secret);
+    expect(
+      await run(
+        ["deploy", "finish", started.body!.id, "--status", "failed"],
+        f.io,
+      ),
+    ).toBe(EXIT.OK);
+    expect(f.out.join("\n")).toBe(`Deployment ${started.body!.id}: failed.`);
+
+    const noScope = cli(await token(["incidents:read"]));
+    expect(
+      await run(
+        ["deploy", "record", "--service", "Checkout", "--version", "v4"],
+        noScope.io,
+      ),
+    ).toBe(EXIT.AUTH);
+  });
+});

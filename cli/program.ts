@@ -5,6 +5,7 @@ import { EXIT, EXIT_HELP, type ExitCode } from "./exit-codes.ts";
 import type { Clock } from "./follow.ts";
 import { ApiError, createClient, type Client } from "./http.ts";
 import { registerRollbackCommands } from "./rollback-commands.ts";
+import { registerDeployCommands } from "./deploy-commands.ts";
 
 // The rollcall CLI's commands. run() parses argv and returns the exit code; nothing here calls process.exit.
 
@@ -212,13 +213,15 @@ export function buildProgram(io: Io) {
       );
     });
 
-  registerRollbackCommands(program, {
+  const helpers = {
     io,
     globals,
     client,
     print,
-    setExit: (c) => (exitCode = c),
-  });
+    setExit: (c: ExitCode) => (exitCode = c),
+  };
+  registerRollbackCommands(program, helpers);
+  registerDeployCommands(program, helpers);
 
   return {
     program,

@@ -16,6 +16,7 @@ import { policyState } from "./lib/decisions/policy-registry.ts";
 import { formatPolicyError } from "./lib/policy/load.ts";
 import { sweepApprovals } from "./lib/approvals/sweep.ts";
 import { verifyDeployments } from "./lib/deployments/verify.ts";
+import { reevaluateAlertGroups } from "./lib/alerts/sweep.ts";
 import { RunEngine } from "./lib/runs/engine.ts";
 import { startFlagServer } from "./lib/executors/flags/server.ts";
 import { startDemo } from "./lib/demo/start-demo.ts";
@@ -151,7 +152,7 @@ async function main() {
   log(`Rollcall is ready at ${publicUrl}  (${dev ? "development" : "production"}, ${embedded ? "embedded PostgreSQL in " + embedded.dataDir : "DATABASE_URL"})`);
   if (first.kind === "setup-password") {
     log(`First run: sign in as ${first.email} with the one-time setup password ${first.password}`);
-    log("           then add real administrators under Admin > Users and deactivate this account.");
+    log("           you must choose a new password then, and this one stops working.");
   }
   log(`Flag store: ${flags.url}`);
   if (demoService) log(`Demo service (v2 deployed, failing): ${demoService.url}  — declare an incident and run the "demo-service" runbook to roll it back`);
@@ -172,6 +173,7 @@ async function main() {
     sweepApprovals().catch((err: Error) => console.error(`[approvals] sweep failed: ${err.message}`));
     verifyDeployments({ now: new Date() }).catch((err: Error) => console.error(`[deployments] verdict sweep failed: ${err.message}`));
     remindDueUpdates().catch((err: Error) => console.error(`[comms] update reminders failed: ${err.message}`));
+    reevaluateAlertGroups().catch((err: Error) => console.error(`[alerts] re-deciding waiting groups failed: ${err.message}`));
   }, 15_000);
   sweeper.unref();
   // Messages go out in the background, retried with backoff; every outcome lands on the timeline.

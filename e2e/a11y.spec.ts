@@ -58,6 +58,8 @@ const PAGES: Visit[] = [
   { path: "/admin/templates", role: "admin", heading: "Templates" },
   { path: "/admin/contacts", role: "admin", heading: "Contacts and escalation" },
   { path: "/admin/settings", role: "admin", heading: "Settings" },
+  { path: "/admin/integrations", role: "admin", heading: "Integrations" },
+  { path: "/alerts", role: "oncall", heading: "Alerts" },
 ];
 
 test.describe("accessibility (axe, WCAG 2 A and AA)", () => {

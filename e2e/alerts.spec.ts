@@ -186,10 +186,12 @@ test.describe("alerts screenshots", () => {
         await oncall.page.goto("/alerts");
         await expect(oncall.page.getByRole("heading", { level: 1, name: "Alerts" })).toBeVisible();
         await expect(oncall.page.getByTestId("alert-group").filter({ hasText: `ErrorRate a-${id}` })).toBeVisible();
+        await expect(oncall.page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
         await shoot(oncall.page, `alerts-${viewport.width}-${colorScheme}.png`, colorScheme);
         const admin = await openContext("admin", { viewport, colorScheme });
         await admin.page.goto("/admin/integrations");
         await expect(admin.page.getByRole("heading", { level: 1, name: "Integrations" })).toBeVisible();
+        await expect(admin.page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
         await shoot(admin.page, `integrations-${viewport.width}-${colorScheme}.png`, colorScheme);
       });
     }

@@ -10,7 +10,7 @@ import {
 } from "@/lib/alerts/actions";
 import { initialState } from "@/lib/action-state";
 import { Button } from "@/components/ui/button";
-import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/field";
+import { Field, FormMessage, Select, TextArea, TextInput, inputClass } from "@/components/ui/field";
 
 type Values = Record<string, string | string[]>;
 type Errors = Record<string, string[]>;
@@ -121,7 +121,7 @@ function MappingFields({ prefix, v, e }: { prefix: string; v: Values; e: Errors 
           error={e.metrics}
           hint="policy-metric label|annotation|value name [scale], e.g. “error_rate_pct annotation error_rate 100”. Empty: a policy metric's own id is read from an annotation, label or value of that name."
         >
-          <TextArea id={id("metrics")} name="metrics" rows={3} defaultValue={s(v, "metrics")} error={e.metrics} spellCheck={false} className="font-mono" />
+          <TextArea id={id("metrics")} name="metrics" rows={3} defaultValue={s(v, "metrics")} error={e.metrics} spellCheck={false} className={`${inputClass} font-mono`} />
         </Field>
       </div>
     </fieldset>

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Page } from "@playwright/test";
 import {
   captureServerAction,
   declareIncident,
@@ -216,6 +217,11 @@ test.describe("communications", () => {
 });
 
 
+/** The sticky header would cover an element screenshot. Set through the DOM: the CSP refuses injected <style>. */
+async function unstickHeader(page: Page) {
+  await page.evaluate(() => document.querySelectorAll<HTMLElement>("header.sticky").forEach((h) => h.style.setProperty("position", "static", "important")));
+}
+
 test.describe("communications screenshots", () => {
   let incidentKey: string | undefined;
   let channel: string | undefined;
@@ -239,7 +245,7 @@ test.describe("communications screenshots", () => {
         await expect(page.getByTestId("template-preview")).toContainText("PRODUCTION ROLLBACK INITIATED");
         await shoot(page, `admin-templates-${viewport.width}-${colorScheme}.png`, colorScheme);
         // The HTML formats render in a sandboxed frame: look at them too.
-        await page.addStyleTag({ content: "header.sticky { position: static !important; }" });
+        await unstickHeader(page);
         for (const tab of ["Teams", "Email"]) {
           await page.getByRole("tab", { name: tab }).click();
           await expect(page.getByTestId("template-preview").frameLocator("iframe").locator("body")).toContainText("PRODUCTION ROLLBACK INITIATED");
@@ -265,7 +271,7 @@ test.describe("communications screenshots", () => {
         await expect(composer.getByRole("group", { name: `Preview for ${channel}` })).toBeVisible();
         await shoot(page, `composer-preview-${viewport.width}-${colorScheme}.png`, colorScheme);
         // The sticky header would cover the card in an element screenshot.
-        await page.addStyleTag({ content: "header.sticky { position: static !important; }" });
+        await unstickHeader(page);
         await page.getByRole("region", { name: "Communicate" }).screenshot({ path: path.join(OUT, `composer-card-${viewport.width}-${colorScheme}.png`), animations: "disabled" });
       });
     }
